@@ -1,0 +1,311 @@
+//! The command line (clap). Only argument handling and exit codes live here;
+//! everything a library user would also need is in the other modules.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::dispatch::{DispatchOptions, default_workers};
+use crate::merge::MergeOptions;
+use crate::plugin::{PluginSet, Severity, origin_label};
+use crate::report::{self, Format};
+use crate::runtime::cache::CompileCache;
+use crate::runtime::{Limits, Runtime};
+use crate::scan::{ScanOptions, scan};
+use crate::walk::WalkLimits;
+
+/// Exit code: no finding at or above the threshold.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: findings at or above the threshold.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: a plugin failed and `--fail-on-plugin-error` was given.
+pub const EXIT_PLUGIN_ERROR: u8 = 3;
+
+#[derive(Parser, Debug)]
+#[command(name = "bulkhead", version, about = "Container-security scanner: every check is a sandboxed WebAssembly plugin")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Scan a directory or a file.
+    Scan(ScanArgs),
+    /// Inspect plugins.
+    Plugin {
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PluginCommand {
+    /// List the loaded plugins and their rules.
+    List {
+        #[command(flatten)]
+        plugins: PluginArgs,
+        /// Output format (table or json).
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+/// Severity threshold for the exit code; `none` never fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Threshold {
+    None,
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Threshold {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            Threshold::None => None,
+            Threshold::Info => Some(Severity::Info),
+            Threshold::Low => Some(Severity::Low),
+            Threshold::Medium => Some(Severity::Medium),
+            Threshold::High => Some(Severity::High),
+            Threshold::Critical => Some(Severity::Critical),
+        }
+    }
+}
+
+/// Which plugins to load and the sandbox they run in.
+#[derive(Args, Debug)]
+struct PluginArgs {
+    /// Add a third-party plugin component (.wasm); repeatable.
+    #[arg(long = "plugin", value_name = "FILE")]
+    plugins: Vec<PathBuf>,
+    /// Do not load the curated plugins embedded in the binary.
+    #[arg(long)]
+    no_builtin_plugins: bool,
+    /// Wall-clock deadline of one plugin call, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    plugin_timeout: f64,
+    /// Memory cap of one plugin instance, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    plugin_memory: usize,
+    /// Findings accepted from one plugin call.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_findings_per_call: usize,
+    /// Directory for compiled plugins (default: $XDG_CACHE_HOME/bulkhead/compiled).
+    #[arg(long, value_name = "DIR", env = "BULKHEAD_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Do not use the on-disk compile cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Print timing and compile-cache counters to stderr as one JSON line.
+    #[arg(long)]
+    stats: bool,
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Directory or file to scan.
+    path: PathBuf,
+    #[command(flatten)]
+    plugins: PluginArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = Threshold::Low)]
+    severity_threshold: Threshold,
+    /// Exit 3 when a plugin failed, timed out or ran out of memory.
+    #[arg(long)]
+    fail_on_plugin_error: bool,
+    /// Show secrets in clear instead of redacted.
+    #[arg(long)]
+    show_secrets: bool,
+    /// Worker threads (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Directory name or glob not to enter; repeatable (default: .git).
+    #[arg(long = "skip-dir", value_name = "GLOB")]
+    skip_dirs: Vec<String>,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { EXIT_USAGE } else { EXIT_CLEAN });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Plugin {
+            command: PluginCommand::List { plugins, format },
+        } => run_plugin_list(plugins, format),
+    }
+}
+
+fn runtime_for(args: &PluginArgs) -> Result<Runtime> {
+    anyhow::ensure!(
+        args.plugin_timeout.is_finite() && args.plugin_timeout > 0.0,
+        "--plugin-timeout must be a positive number of seconds"
+    );
+    anyhow::ensure!(args.plugin_memory >= 16, "--plugin-memory must be at least 16 MiB");
+    let limits = Limits {
+        call_timeout: Duration::from_secs_f64(args.plugin_timeout),
+        memory_bytes: args.plugin_memory << 20,
+        max_findings_per_call: args.max_findings_per_call,
+        ..Limits::default()
+    };
+    let cache_dir = if args.no_cache {
+        None
+    } else {
+        args.cache_dir.clone().or_else(CompileCache::default_dir)
+    };
+    Runtime::new(limits, cache_dir)
+}
+
+fn run_scan(args: ScanArgs) -> Result<u8> {
+    let started = Instant::now();
+    let runtime = runtime_for(&args.plugins)?;
+    let set = PluginSet::load(&runtime, !args.plugins.no_builtin_plugins, &args.plugins.plugins)?;
+    let loaded = started.elapsed();
+    let skip_dirs = if args.skip_dirs.is_empty() {
+        vec![".git".to_string()]
+    } else {
+        args.skip_dirs.clone()
+    };
+    let options = ScanOptions {
+        path: args.path.clone(),
+        dispatch: DispatchOptions {
+            workers: args.jobs.unwrap_or_else(default_workers),
+            skip_dirs,
+            walk_limits: WalkLimits::default(),
+        },
+        merge: MergeOptions {
+            show_secrets: args.show_secrets,
+        },
+    };
+    let result = scan(&set, &options)?;
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
+    let text = report::render(&result, &set, args.format, color)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    if args.plugins.stats {
+        print_stats(&runtime, loaded, started.elapsed(), &result);
+    }
+
+    if args.fail_on_plugin_error && result.has_plugin_errors() {
+        return Ok(EXIT_PLUGIN_ERROR);
+    }
+    let failing = args
+        .severity_threshold
+        .severity()
+        .is_some_and(|threshold| result.has_findings_at_or_above(threshold));
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn print_stats(runtime: &Runtime, loaded: Duration, total: Duration, result: &crate::scan::ScanResult) {
+    let stats = runtime.stats();
+    let busy: serde_json::Map<String, serde_json::Value> = result
+        .plugins
+        .iter()
+        .map(|p| (p.id.clone(), serde_json::json!({ "calls": p.run.calls, "busy_ms": p.run.busy_ms })))
+        .collect();
+    let line = serde_json::json!({
+        "compiled": stats.compiled.load(Ordering::Relaxed),
+        "loaded_from_cache": stats.loaded.load(Ordering::Relaxed),
+        "cache_rejected": stats.rejected.load(Ordering::Relaxed),
+        "load_ms": loaded.as_secs_f64() * 1000.0,
+        "total_ms": total.as_secs_f64() * 1000.0,
+        "plugins": busy,
+    });
+    eprintln!("bulkhead-stats {line}");
+}
+
+fn run_plugin_list(args: PluginArgs, format: ListFormat) -> Result<u8> {
+    let runtime = runtime_for(&args)?;
+    let set = PluginSet::load(&runtime, !args.no_builtin_plugins, &args.plugins)?;
+    let mut out = String::new();
+    match format {
+        ListFormat::Json => {
+            let list: Vec<_> = set
+                .plugins
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "id": p.id,
+                        "version": p.version,
+                        "sha256": p.sha256(),
+                        "origin": p.origin,
+                        "description": p.description,
+                        "interests": p.interests,
+                        "rules": p.rules,
+                    })
+                })
+                .collect();
+            out = serde_json::to_string_pretty(&list)?;
+            out.push('\n');
+        }
+        ListFormat::Table => {
+            for plugin in &set.plugins {
+                out.push_str(&format!(
+                    "{} {} ({}, sha256 {})\n  {}\n",
+                    plugin.id,
+                    plugin.version,
+                    origin_label(&plugin.origin),
+                    &plugin.sha256()[..16],
+                    plugin.description
+                ));
+                for rule in &plugin.rules {
+                    out.push_str(&format!(
+                        "  {:<9} {}/{}  {}\n",
+                        rule.severity.label(),
+                        plugin.id,
+                        rule.id,
+                        rule.title
+                    ));
+                }
+            }
+        }
+    }
+    std::io::stdout().write_all(out.as_bytes())?;
+    Ok(EXIT_CLEAN)
+}

@@ -1,0 +1,29 @@
+//! Bridges a [`Plugin`] implementation to the generated export trait.
+
+use std::marker::PhantomData;
+
+use crate::bindings::bulkhead::plugin::host;
+use crate::bindings::exports::bulkhead::plugin::plugin::{Guest, InstalledPackage as Package, OsIdentity, PluginInfo};
+use crate::{File, Plugin, Reporter};
+
+/// The exported component type for plugin `P`; made by [`crate::export_plugin!`].
+pub struct Adapter<P>(PhantomData<P>);
+
+impl<P: Plugin> Guest for Adapter<P> {
+    fn info() -> PluginInfo {
+        P::info().into_wit()
+    }
+
+    fn analyze_file(file: &host::File) -> Result<(), String> {
+        let file = File::from_borrow(file);
+        P::analyze_file(&file, &mut Reporter::new())
+    }
+
+    fn analyze_config(config_json: String) -> Result<(), String> {
+        P::analyze_config(&config_json, &mut Reporter::new())
+    }
+
+    fn post_scan(packages: Vec<Package>, os: Option<OsIdentity>) -> Result<(), String> {
+        P::post_scan(&packages, os.as_ref(), &mut Reporter::new())
+    }
+}

@@ -1,0 +1,317 @@
+//! Plain Rust types for what a plugin describes and reports, with builders.
+//!
+//! They mirror the records of `wit/v0.1.0/plugin.wit` and convert into the
+//! generated bindings, so plugin code never touches the bindings directly.
+
+use crate::bindings::bulkhead::plugin::{host, types as wit};
+
+pub use wit::{InstalledPackage as Package, OsIdentity, PackageRef, Severity};
+
+/// One check a plugin can report.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Identifier unique within the plugin.
+    pub id: String,
+    /// One line saying what was found.
+    pub title: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// What the rule checks and why it matters.
+    pub description: String,
+    /// How to fix it.
+    pub remediation: String,
+    /// Background URLs.
+    pub references: Vec<String>,
+}
+
+impl Rule {
+    /// A rule with an id, a title and a default severity.
+    pub fn new(id: &str, title: &str, severity: Severity) -> Self {
+        Rule {
+            id: id.to_string(),
+            title: title.to_string(),
+            severity,
+            description: String::new(),
+            remediation: String::new(),
+            references: Vec::new(),
+        }
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, text: &str) -> Self {
+        self.description = text.to_string();
+        self
+    }
+
+    /// Sets the remediation.
+    pub fn remediation(mut self, text: &str) -> Self {
+        self.remediation = text.to_string();
+        self
+    }
+
+    /// Adds a reference URL.
+    pub fn reference(mut self, url: &str) -> Self {
+        self.references.push(url.to_string());
+        self
+    }
+
+    fn into_wit(self) -> wit::Rule {
+        wit::Rule {
+            id: self.id,
+            title: self.title,
+            severity: self.severity,
+            description: self.description,
+            remediation: self.remediation,
+            references: self.references,
+        }
+    }
+}
+
+/// What a plugin wants to be called with.
+#[derive(Clone, Debug)]
+pub struct Interests {
+    /// Path globs over in-target paths.
+    pub path_globs: Vec<String>,
+    /// Content keywords (case-insensitive) prefiltered by the host.
+    pub keywords: Vec<String>,
+    /// Largest file, in bytes, the plugin wants.
+    pub max_file_size: u64,
+    /// Whether to receive the image config.
+    pub image_config: bool,
+    /// Whether to receive the package inventory in post-scan.
+    pub package_inventory: bool,
+}
+
+impl Default for Interests {
+    fn default() -> Self {
+        Interests {
+            path_globs: Vec::new(),
+            keywords: Vec::new(),
+            max_file_size: 10 << 20,
+            image_config: false,
+            package_inventory: false,
+        }
+    }
+}
+
+impl Interests {
+    /// Files matching any of these globs (10 MiB at most by default).
+    pub fn files<I, S>(globs: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Interests {
+            path_globs: globs.into_iter().map(Into::into).collect(),
+            ..Interests::default()
+        }
+    }
+
+    /// Only files containing one of these keywords (case-insensitive).
+    pub fn keywords<I, S>(mut self, keywords: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.keywords = keywords.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Largest file handed over, in bytes.
+    pub fn max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = bytes;
+        self
+    }
+
+    /// Ask for the image configuration.
+    pub fn image_config(mut self) -> Self {
+        self.image_config = true;
+        self
+    }
+
+    /// Ask for the merged package inventory (post-scan phase).
+    pub fn package_inventory(mut self) -> Self {
+        self.package_inventory = true;
+        self
+    }
+}
+
+/// The plugin's description of itself.
+#[derive(Clone, Debug)]
+pub struct PluginInfo {
+    /// Stable identifier.
+    pub id: String,
+    /// Plugin version.
+    pub version: String,
+    /// What the plugin checks.
+    pub description: String,
+    /// Every rule it may report.
+    pub rules: Vec<Rule>,
+    /// What it wants to receive.
+    pub interests: Interests,
+}
+
+impl PluginInfo {
+    /// A plugin with no rules and no interests yet.
+    pub fn new(id: &str, version: &str, description: &str) -> Self {
+        PluginInfo {
+            id: id.to_string(),
+            version: version.to_string(),
+            description: description.to_string(),
+            rules: Vec::new(),
+            interests: Interests::default(),
+        }
+    }
+
+    /// Adds a rule.
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Adds several rules.
+    pub fn rules(mut self, rules: impl IntoIterator<Item = Rule>) -> Self {
+        self.rules.extend(rules);
+        self
+    }
+
+    /// Sets the interests.
+    pub fn interests(mut self, interests: Interests) -> Self {
+        self.interests = interests;
+        self
+    }
+
+    pub(crate) fn into_wit(self) -> wit::PluginInfo {
+        wit::PluginInfo {
+            id: self.id,
+            version: self.version,
+            description: self.description,
+            rules: self.rules.into_iter().map(Rule::into_wit).collect(),
+            interests: wit::Interests {
+                path_globs: self.interests.path_globs,
+                keywords: self.interests.keywords,
+                max_file_size: self.interests.max_file_size,
+                image_config: self.interests.image_config,
+                package_inventory: self.interests.package_inventory,
+            },
+        }
+    }
+}
+
+/// One problem found; build it with [`Finding::new`] and the setters.
+#[derive(Clone, Debug)]
+pub struct Finding(wit::Finding);
+
+impl Finding {
+    /// A finding of rule `rule_id` with a message.
+    pub fn new(rule_id: &str, message: impl Into<String>) -> Self {
+        Finding(wit::Finding {
+            rule_id: rule_id.to_string(),
+            message: message.into(),
+            lines: None,
+            field_path: None,
+            secret: None,
+            severity: None,
+            affected_package: None,
+            fixed_versions: Vec::new(),
+            aliases: Vec::new(),
+            references: Vec::new(),
+        })
+    }
+
+    /// Located on one line (1-based).
+    pub fn line(self, line: u32) -> Self {
+        self.lines(line, line)
+    }
+
+    /// Located on an inclusive range of lines (1-based).
+    pub fn lines(mut self, start: u32, end: u32) -> Self {
+        self.0.lines = Some(wit::LineRange {
+            start,
+            end: end.max(start),
+        });
+        self
+    }
+
+    /// Located at a field path inside a structured document.
+    pub fn field_path(mut self, path: impl Into<String>) -> Self {
+        self.0.field_path = Some(path.into());
+        self
+    }
+
+    /// The sensitive value (redacted by the host unless the user asks).
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.0.secret = Some(value.into());
+        self
+    }
+
+    /// Overrides the rule's default severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.0.severity = Some(severity);
+        self
+    }
+
+    /// The package this finding is about.
+    pub fn package(mut self, ecosystem: &str, name: &str, version: &str) -> Self {
+        self.0.affected_package = Some(PackageRef {
+            ecosystem: ecosystem.to_string(),
+            name: name.to_string(),
+            version: version.to_string(),
+        });
+        self
+    }
+
+    /// Versions that fix it.
+    pub fn fixed_versions(mut self, versions: Vec<String>) -> Self {
+        self.0.fixed_versions = versions;
+        self
+    }
+
+    /// Other identifiers of the same problem.
+    pub fn aliases(mut self, aliases: Vec<String>) -> Self {
+        self.0.aliases = aliases;
+        self
+    }
+
+    /// URLs specific to this finding.
+    pub fn references(mut self, urls: Vec<String>) -> Self {
+        self.0.references = urls;
+        self
+    }
+}
+
+/// Sends findings and packages to the host for the current call.
+///
+/// Once the host's per-call cap is reached, [`Reporter::is_full`] turns true
+/// and further reports are dropped; a plugin should stop scanning then.
+#[derive(Debug, Default)]
+pub struct Reporter {
+    full: bool,
+}
+
+impl Reporter {
+    pub(crate) fn new() -> Self {
+        Reporter::default()
+    }
+
+    /// Reports a finding. Returns false once the host accepts no more.
+    pub fn finding(&mut self, finding: Finding) -> bool {
+        if !self.full && !host::report(&finding.0) {
+            self.full = true;
+        }
+        !self.full
+    }
+
+    /// Reports a package. Returns false once the host accepts no more.
+    pub fn package(&mut self, package: Package) -> bool {
+        if !self.full && !host::report_package(&package) {
+            self.full = true;
+        }
+        !self.full
+    }
+
+    /// True once the host has refused a report in this call.
+    pub fn is_full(&self) -> bool {
+        self.full
+    }
+}
