@@ -9,14 +9,26 @@
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const TARGET: &str = "wasm32-wasip2";
+#[path = "build_support.rs"]
+mod build_support;
+
+use build_support::{TARGET, clean_cargo, ensure_target};
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let root = manifest_dir.parent().expect("host/ sits in the workspace").to_path_buf();
-    for watched in ["plugins", "sdk", "wit", "Cargo.toml", "Cargo.lock", ".cargo/config.toml"] {
+    let root = manifest_dir
+        .parent()
+        .expect("host/ sits in the workspace")
+        .to_path_buf();
+    for watched in [
+        "plugins",
+        "sdk",
+        "wit",
+        "Cargo.toml",
+        "Cargo.lock",
+        ".cargo/config.toml",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     println!("cargo:rerun-if-env-changed=BULKHEAD_SKIP_PLUGIN_BUILD");
@@ -49,7 +61,11 @@ fn main() {
             .join(TARGET)
             .join("release")
             .join(format!("{}.wasm", package.replace('-', "_")));
-        assert!(artifact.exists(), "missing plugin artifact {}", artifact.display());
+        assert!(
+            artifact.exists(),
+            "missing plugin artifact {}",
+            artifact.display()
+        );
         source.push_str(&format!(
             "    ({name:?}, include_bytes!({:?})),\n",
             artifact.display().to_string()
@@ -72,45 +88,4 @@ fn curated_plugins(dir: &Path) -> Vec<(String, String)> {
         .collect();
     plugins.sort();
     plugins
-}
-
-/// A cargo command without the outer build's environment.
-fn clean_cargo(root: &Path) -> Command {
-    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let mut command = Command::new(cargo);
-    command.current_dir(root);
-    for (key, _) in env::vars_os() {
-        let key = key.to_string_lossy();
-        let outer = (key.starts_with("CARGO_") && key != "CARGO_HOME")
-            || key.starts_with("RUSTC")
-            || key.starts_with("RUSTDOC")
-            || matches!(
-                key.as_ref(),
-                "RUSTFLAGS" | "TARGET" | "HOST" | "OUT_DIR" | "OPT_LEVEL" | "PROFILE" | "DEBUG" | "NUM_JOBS"
-            );
-        if outer {
-            command.env_remove(key.as_ref());
-        }
-    }
-    command
-}
-
-/// Adds the wasm32-wasip2 target to the active toolchain when it is missing.
-fn ensure_target() {
-    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
-    let sysroot = Command::new(rustc)
-        .args(["--print", "sysroot"])
-        .output()
-        .ok()
-        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string());
-    let installed = sysroot
-        .map(|root| Path::new(&root).join("lib/rustlib").join(TARGET).exists())
-        .unwrap_or(false);
-    if !installed {
-        let status = Command::new("rustup")
-            .args(["target", "add", TARGET])
-            .status()
-            .expect("run rustup to add the wasm32-wasip2 target");
-        assert!(status.success(), "rustup target add {TARGET} failed");
-    }
 }

@@ -29,7 +29,11 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_PLUGIN_ERROR: u8 = 3;
 
 #[derive(Parser, Debug)]
-#[command(name = "bulkhead", version, about = "Container-security scanner: every check is a sandboxed WebAssembly plugin")]
+#[command(
+    name = "bulkhead",
+    version,
+    about = "Container-security scanner: every check is a sandboxed WebAssembly plugin"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -152,7 +156,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { EXIT_USAGE } else { EXIT_CLEAN });
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_CLEAN
+            });
         }
     };
     match run(cli) {
@@ -178,7 +186,10 @@ fn runtime_for(args: &PluginArgs) -> Result<Runtime> {
         args.plugin_timeout.is_finite() && args.plugin_timeout > 0.0,
         "--plugin-timeout must be a positive number of seconds"
     );
-    anyhow::ensure!(args.plugin_memory >= 16, "--plugin-memory must be at least 16 MiB");
+    anyhow::ensure!(
+        args.plugin_memory >= 16,
+        "--plugin-memory must be at least 16 MiB"
+    );
     let limits = Limits {
         call_timeout: Duration::from_secs_f64(args.plugin_timeout),
         memory_bytes: args.plugin_memory << 20,
@@ -196,7 +207,11 @@ fn runtime_for(args: &PluginArgs) -> Result<Runtime> {
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let runtime = runtime_for(&args.plugins)?;
-    let set = PluginSet::load(&runtime, !args.plugins.no_builtin_plugins, &args.plugins.plugins)?;
+    let set = PluginSet::load(
+        &runtime,
+        !args.plugins.no_builtin_plugins,
+        &args.plugins.plugins,
+    )?;
     let loaded = started.elapsed();
     let skip_dirs = if args.skip_dirs.is_empty() {
         vec![".git".to_string()]
@@ -242,12 +257,22 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
-fn print_stats(runtime: &Runtime, loaded: Duration, total: Duration, result: &crate::scan::ScanResult) {
+fn print_stats(
+    runtime: &Runtime,
+    loaded: Duration,
+    total: Duration,
+    result: &crate::scan::ScanResult,
+) {
     let stats = runtime.stats();
     let busy: serde_json::Map<String, serde_json::Value> = result
         .plugins
         .iter()
-        .map(|p| (p.id.clone(), serde_json::json!({ "calls": p.run.calls, "busy_ms": p.run.busy_ms })))
+        .map(|p| {
+            (
+                p.id.clone(),
+                serde_json::json!({ "calls": p.run.calls, "busy_ms": p.run.busy_ms }),
+            )
+        })
         .collect();
     let line = serde_json::json!({
         "compiled": stats.compiled.load(Ordering::Relaxed),

@@ -205,7 +205,10 @@ impl Matcher {
             glob_owner,
             keywords,
             keyword_owners,
-            wants_keywords: plugins.iter().map(|p| !p.interests.keywords.is_empty()).collect(),
+            wants_keywords: plugins
+                .iter()
+                .map(|p| !p.interests.keywords.is_empty())
+                .collect(),
             max_size: plugins.iter().map(|p| p.interests.max_file_size).collect(),
         })
     }
@@ -258,7 +261,11 @@ impl Matcher {
 
     /// The largest size any of `candidates` accepts.
     fn read_limit(&self, candidates: &[usize]) -> u64 {
-        candidates.iter().map(|p| self.max_size[*p]).max().unwrap_or(0)
+        candidates
+            .iter()
+            .map(|p| self.max_size[*p])
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -289,7 +296,9 @@ impl Health {
         let disable = match status {
             CallStatus::Ok => false,
             CallStatus::TimedOut | CallStatus::OutOfMemory => true,
-            CallStatus::Failed(_) => self.failures[plugin].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_FAILURES,
+            CallStatus::Failed(_) => {
+                self.failures[plugin].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_FAILURES
+            }
         };
         if disable {
             self.disabled[plugin].store(true, Ordering::Relaxed);
@@ -302,7 +311,11 @@ impl Health {
 }
 
 /// Runs the analyze phase over `target`.
-pub fn analyze(target: &Target, set: &PluginSet, options: &DispatchOptions) -> Result<DispatchOutput> {
+pub fn analyze(
+    target: &Target,
+    set: &PluginSet,
+    options: &DispatchOptions,
+) -> Result<DispatchOutput> {
     let plugins = &set.plugins;
     let matcher = Matcher::new(plugins)?;
     let skip = build_skip_set(&options.skip_dirs)?;
@@ -324,35 +337,42 @@ pub fn analyze(target: &Target, set: &PluginSet, options: &DispatchOptions) -> R
             .collect();
         drop(receiver);
 
-        walk_stats = target.walk(&options.walk_limits, &|dir| skip.is_match(dir), &mut |entry| {
-            let candidates = matcher.candidates(entry.path(), entry.size());
-            if candidates.is_empty() {
-                return;
-            }
-            let bytes = match entry.read(matcher.read_limit(&candidates)) {
-                Ok(bytes) => bytes,
-                Err(_) => return,
-            };
-            let size = bytes.len() as u64;
-            let candidates: Vec<usize> = candidates
-                .into_iter()
-                .filter(|p| size <= matcher.max_size[*p])
-                .collect();
-            let wanted = matcher.filter_by_keywords(candidates, &bytes);
-            if wanted.is_empty() {
-                return;
-            }
-            dispatched += 1;
-            let file = Arc::new(FileData {
-                path: entry.path().to_string(),
-                mode: entry.mode(),
-                layer: None,
-                bytes,
-            });
-            // Workers only stop when the channel closes, so a send fails
-            // only if every worker panicked; the join below reports that.
-            let _ = sender.send(Job { file, plugins: wanted });
-        });
+        walk_stats = target.walk(
+            &options.walk_limits,
+            &|dir| skip.is_match(dir),
+            &mut |entry| {
+                let candidates = matcher.candidates(entry.path(), entry.size());
+                if candidates.is_empty() {
+                    return;
+                }
+                let bytes = match entry.read(matcher.read_limit(&candidates)) {
+                    Ok(bytes) => bytes,
+                    Err(_) => return,
+                };
+                let size = bytes.len() as u64;
+                let candidates: Vec<usize> = candidates
+                    .into_iter()
+                    .filter(|p| size <= matcher.max_size[*p])
+                    .collect();
+                let wanted = matcher.filter_by_keywords(candidates, &bytes);
+                if wanted.is_empty() {
+                    return;
+                }
+                dispatched += 1;
+                let file = Arc::new(FileData {
+                    path: entry.path().to_string(),
+                    mode: entry.mode(),
+                    layer: None,
+                    bytes,
+                });
+                // Workers only stop when the channel closes, so a send fails
+                // only if every worker panicked; the join below reports that.
+                let _ = sender.send(Job {
+                    file,
+                    plugins: wanted,
+                });
+            },
+        );
         drop(sender);
         handles
             .into_iter()
@@ -372,7 +392,8 @@ pub fn analyze(target: &Target, set: &PluginSet, options: &DispatchOptions) -> R
     // Workers finish in any order; sort what they noted so output is stable.
     for run in &mut runs {
         run.errors.sort();
-        run.logs.sort_by(|a, b| a.message.cmp(&b.message).then(a.level.cmp(&b.level)));
+        run.logs
+            .sort_by(|a, b| a.message.cmp(&b.message).then(a.level.cmp(&b.level)));
     }
     Ok(DispatchOutput {
         findings,
@@ -386,7 +407,11 @@ fn build_skip_set(globs: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
         // A bare name skips that directory anywhere in the tree.
-        let pattern = if glob.contains('/') { glob.clone() } else { format!("**/{glob}") };
+        let pattern = if glob.contains('/') {
+            glob.clone()
+        } else {
+            format!("**/{glob}")
+        };
         builder.add(
             GlobBuilder::new(&pattern)
                 .literal_separator(true)
@@ -455,5 +480,7 @@ fn run_worker(
 
 /// Default worker count: the machine's parallelism.
 pub fn default_workers() -> usize {
-    thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
 }

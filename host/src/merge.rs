@@ -124,7 +124,12 @@ pub fn merge(
 }
 
 /// Builds the host's finding, or returns the undeclared rule id.
-fn stamp(target: &str, plugin: &Plugin, item: RawFinding, options: &MergeOptions) -> Result<Finding, String> {
+fn stamp(
+    target: &str,
+    plugin: &Plugin,
+    item: RawFinding,
+    options: &MergeOptions,
+) -> Result<Finding, String> {
     let reported = item.finding;
     let Some(rule) = plugin.rule(&reported.rule_id) else {
         return Err(reported.rule_id);
@@ -145,7 +150,10 @@ fn stamp(target: &str, plugin: &Plugin, item: RawFinding, options: &MergeOptions
     });
     Ok(Finding {
         rule_id: format!("{}/{}", plugin.id, rule.id),
-        severity: reported.severity.map(Severity::from).unwrap_or(rule.severity),
+        severity: reported
+            .severity
+            .map(Severity::from)
+            .unwrap_or(rule.severity),
         title: rule.title.clone(),
         message: crate::runtime::host_api::sanitize(&reported.message, 8 << 10),
         target: target.to_string(),

@@ -196,9 +196,23 @@ fn load_one(runtime: &Runtime, wasm: &[u8], origin: Origin) -> Result<Plugin> {
     validate(info, origin, component, runtime.limits().max_string_bytes)
 }
 
-fn validate(info: wit::PluginInfo, origin: Origin, component: LoadedComponent, max_string: usize) -> Result<Plugin> {
-    ensure!(valid_plugin_id(&info.id), "invalid plugin id {:?}: use 1-64 lower-case letters, digits and '-'", sanitize(&info.id, 80));
-    ensure!(info.rules.len() <= MAX_RULES, "plugin {} declares {} rules (at most {MAX_RULES})", info.id, info.rules.len());
+fn validate(
+    info: wit::PluginInfo,
+    origin: Origin,
+    component: LoadedComponent,
+    max_string: usize,
+) -> Result<Plugin> {
+    ensure!(
+        valid_plugin_id(&info.id),
+        "invalid plugin id {:?}: use 1-64 lower-case letters, digits and '-'",
+        sanitize(&info.id, 80)
+    );
+    ensure!(
+        info.rules.len() <= MAX_RULES,
+        "plugin {} declares {} rules (at most {MAX_RULES})",
+        info.id,
+        info.rules.len()
+    );
     let interests = &info.interests;
     ensure!(
         interests.path_globs.len() <= MAX_INTERESTS && interests.keywords.len() <= MAX_INTERESTS,
@@ -206,25 +220,48 @@ fn validate(info: wit::PluginInfo, origin: Origin, component: LoadedComponent, m
         info.id
     );
     for glob in &interests.path_globs {
-        globset::Glob::new(glob)
-            .with_context(|| format!("plugin {} declares an invalid glob {:?}", info.id, sanitize(glob, 200)))?;
+        globset::Glob::new(glob).with_context(|| {
+            format!(
+                "plugin {} declares an invalid glob {:?}",
+                info.id,
+                sanitize(glob, 200)
+            )
+        })?;
     }
     ensure!(
-        interests.keywords.iter().all(|k| !k.is_empty() && k.len() <= 256),
+        interests
+            .keywords
+            .iter()
+            .all(|k| !k.is_empty() && k.len() <= 256),
         "plugin {} declares an empty or over-long keyword",
         info.id
     );
     let mut rules: Vec<RuleInfo> = Vec::with_capacity(info.rules.len());
     for rule in info.rules {
-        ensure!(valid_rule_id(&rule.id), "plugin {} declares an invalid rule id {:?}", info.id, sanitize(&rule.id, 140));
-        ensure!(rules.iter().all(|r| r.id != rule.id), "plugin {} declares rule {} twice", info.id, rule.id);
+        ensure!(
+            valid_rule_id(&rule.id),
+            "plugin {} declares an invalid rule id {:?}",
+            info.id,
+            sanitize(&rule.id, 140)
+        );
+        ensure!(
+            rules.iter().all(|r| r.id != rule.id),
+            "plugin {} declares rule {} twice",
+            info.id,
+            rule.id
+        );
         rules.push(RuleInfo {
             id: rule.id,
             title: sanitize(&rule.title, 256),
             severity: rule.severity.into(),
             description: sanitize(&rule.description, max_string),
             remediation: sanitize(&rule.remediation, max_string),
-            references: rule.references.iter().take(32).map(|r| sanitize(r, 512)).collect(),
+            references: rule
+                .references
+                .iter()
+                .take(32)
+                .map(|r| sanitize(r, 512))
+                .collect(),
         });
     }
     Ok(Plugin {
@@ -247,7 +284,9 @@ fn validate(info: wit::PluginInfo, origin: Origin, component: LoadedComponent, m
 fn valid_plugin_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
 }
 

@@ -48,7 +48,10 @@ impl PluginStatus {
 
     /// True for statuses that `--fail-on-plugin-error` turns into exit 3.
     pub fn is_error(self) -> bool {
-        matches!(self, PluginStatus::Failed | PluginStatus::TimedOut | PluginStatus::OutOfMemory)
+        matches!(
+            self,
+            PluginStatus::Failed | PluginStatus::TimedOut | PluginStatus::OutOfMemory
+        )
     }
 }
 
@@ -161,7 +164,13 @@ pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
     let target = Target::open(&options.path)?;
     let analyzed = dispatch::analyze(&target, set, &options.dispatch)?;
     let mut runs = analyzed.runs;
-    let findings = merge::merge(&target.name, set, analyzed.findings, &mut runs, &options.merge);
+    let findings = merge::merge(
+        &target.name,
+        set,
+        analyzed.findings,
+        &mut runs,
+        &options.merge,
+    );
 
     let mut summary = Summary {
         findings: findings.len(),

@@ -136,7 +136,9 @@ pub fn walk_dir(
         let mut entries: Vec<_> = match dir_ref.entries() {
             Ok(entries) => entries.filter_map(Result::ok).collect(),
             Err(err) => {
-                stats.errors.push(format!("{}: {err}", display_dir(&prefix)));
+                stats
+                    .errors
+                    .push(format!("{}: {err}", display_dir(&prefix)));
                 continue;
             }
         };
@@ -161,7 +163,9 @@ pub fn walk_dir(
                     continue;
                 }
                 if depth + 1 > limits.max_depth {
-                    stats.errors.push(format!("{path}: deeper than {}", limits.max_depth));
+                    stats
+                        .errors
+                        .push(format!("{path}: deeper than {}", limits.max_depth));
                     continue;
                 }
                 match entry.open_dir() {
@@ -229,7 +233,10 @@ mod tests {
 
     #[test]
     fn normalize_confines_paths() {
-        assert_eq!(normalize("/etc/os-release").as_deref(), Some("etc/os-release"));
+        assert_eq!(
+            normalize("/etc/os-release").as_deref(),
+            Some("etc/os-release")
+        );
         assert_eq!(normalize("./a//b/").as_deref(), Some("a/b"));
         assert_eq!(normalize("../etc/passwd"), None);
         assert_eq!(normalize("a/../../b"), None);

@@ -3,7 +3,9 @@
 use std::marker::PhantomData;
 
 use crate::bindings::bulkhead::plugin::host;
-use crate::bindings::exports::bulkhead::plugin::plugin::{Guest, InstalledPackage as Package, OsIdentity, PluginInfo};
+use crate::bindings::exports::bulkhead::plugin::plugin::{
+    Guest, InstalledPackage as Package, OsIdentity, PluginInfo,
+};
 use crate::{File, Plugin, Reporter};
 
 /// The exported component type for plugin `P`; made by [`crate::export_plugin!`].

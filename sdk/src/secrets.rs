@@ -88,7 +88,10 @@ pub static RULES: &[SecretRule] = &[
         keywords: &["aws"],
         pattern: r#"(?i)aws[a-z0-9_.\-]{0,20}secret[a-z0-9_.\-]{0,20}["'\s]*[:=]>?\s*["']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
         min_entropy: 4.0,
-        allow: &["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"],
+        allow: &[
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        ],
     },
     SecretRule {
         id: "github-pat",
@@ -270,8 +273,16 @@ pub static RULES: &[SecretRule] = &[
         severity: Severity::Medium,
         description: "A high-entropy value assigned to a name like secret, password, token or api_key (in config files, env files, source code).",
         keywords: &[
-            "secret", "password", "passwd", "token", "apikey", "api_key", "api-key", "access_key",
-            "private_key", "client_secret",
+            "secret",
+            "password",
+            "passwd",
+            "token",
+            "apikey",
+            "api_key",
+            "api-key",
+            "access_key",
+            "private_key",
+            "client_secret",
         ],
         pattern: r#"(?i)[a-z0-9_.\-]*(?:secret|password|passwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key)[a-z0-9_.\-]*["']?\s*(?::|=|:=|=>)\s*["']?(?P<secret>[^\s"'`,;(){}\[\]<>]{12,200})"#,
         min_entropy: 3.7,
@@ -366,7 +377,11 @@ impl Detector {
 
 /// True when `value` is a documented example or an obvious placeholder.
 pub fn is_allowed(rule: &SecretRule, value: &str) -> bool {
-    if rule.allow.iter().any(|allowed| allowed.eq_ignore_ascii_case(value)) {
+    if rule
+        .allow
+        .iter()
+        .any(|allowed| allowed.eq_ignore_ascii_case(value))
+    {
         return true;
     }
     let lower = value.to_ascii_lowercase();
@@ -385,7 +400,10 @@ fn looks_random(value: &str) -> bool {
     let has_digit = value.bytes().any(|b| b.is_ascii_digit());
     let has_lower = value.bytes().any(|b| b.is_ascii_lowercase());
     let has_upper = value.bytes().any(|b| b.is_ascii_uppercase());
-    let classes = [has_digit, has_lower, has_upper].iter().filter(|c| **c).count();
+    let classes = [has_digit, has_lower, has_upper]
+        .iter()
+        .filter(|c| **c)
+        .count();
     let path_like = value.starts_with('/') || value.starts_with("./") || value.contains("://");
     let dotted_ident = value.split('.').count() > 2 && !has_digit;
     classes >= 2 && has_digit && !path_like && !dotted_ident
@@ -464,7 +482,8 @@ mod tests {
 
     #[test]
     fn documented_examples_are_allowed() {
-        let found = Detector::shared().scan(b"key = AKIAIOSFODNN7EXAMPLE\nreal = AKIA2OGYBAH6RKWQLQ7P\n");
+        let found =
+            Detector::shared().scan(b"key = AKIAIOSFODNN7EXAMPLE\nreal = AKIA2OGYBAH6RKWQLQ7P\n");
         let ids: Vec<_> = found.iter().map(|m| m.secret.as_str()).collect();
         assert_eq!(ids, ["AKIA2OGYBAH6RKWQLQ7P"]);
     }

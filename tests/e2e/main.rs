@@ -1,1 +1,10 @@
-//! placeholder
+//! End-to-end tests: the real `bulkhead` binary, the curated plugins it
+//! embeds, hostile plugins compiled from `tests/plugins/`, and targets
+//! written to disk by the tests.
+
+mod cache;
+mod cli;
+mod output;
+mod sandbox;
+mod secrets;
+mod support;

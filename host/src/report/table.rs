@@ -34,7 +34,11 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         result.target.name, result.target.kind, summary.files_walked, summary.files_analyzed
     );
     for severity in Severity::ALL_DESCENDING {
-        let group: Vec<_> = result.findings.iter().filter(|f| f.severity == severity).collect();
+        let group: Vec<_> = result
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
         if group.is_empty() {
             continue;
         }
@@ -42,11 +46,18 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         let _ = writeln!(out, "\n{}", paint(&header, severity_color(severity), color));
         for finding in group {
             let location = match (finding.start_line, finding.end_line) {
-                (Some(start), Some(end)) if end > start => format!("{}:{start}-{end}", finding.path),
+                (Some(start), Some(end)) if end > start => {
+                    format!("{}:{start}-{end}", finding.path)
+                }
                 (Some(start), _) => format!("{}:{start}", finding.path),
                 _ => finding.path.clone(),
             };
-            let _ = writeln!(out, "  {}  {}", paint(&finding.rule_id, "1", color), finding.title);
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                paint(&finding.rule_id, "1", color),
+                finding.title
+            );
             let _ = write!(out, "    {location}");
             if let Some(field) = &finding.field_path {
                 let _ = write!(out, "  {field}");
@@ -83,7 +94,11 @@ pub fn render(result: &ScanResult, color: bool) -> String {
             let _ = writeln!(out, "    {error}");
         }
         if plugin.run.dropped_findings > 0 {
-            let _ = writeln!(out, "    {} findings dropped past the per-call cap", plugin.run.dropped_findings);
+            let _ = writeln!(
+                out,
+                "    {} findings dropped past the per-call cap",
+                plugin.run.dropped_findings
+            );
         }
     }
     for error in &result.errors {

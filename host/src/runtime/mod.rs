@@ -294,8 +294,7 @@ pub struct CallResult {
 impl CallResult {
     /// True when the instance may be used again.
     pub fn instance_reusable(&self) -> bool {
-        matches!(self.status, CallStatus::Ok | CallStatus::Failed(_))
-            && !self.report.trapped
+        matches!(self.status, CallStatus::Ok | CallStatus::Failed(_)) && !self.report.trapped
     }
 }
 
@@ -325,7 +324,8 @@ impl Instance {
         };
         let rep = handle.rep();
         let plugin = self.scanner.bulkhead_plugin_plugin();
-        let outcome = plugin.call_analyze_file(&mut self.store, Resource::<FileHandle>::new_borrow(rep));
+        let outcome =
+            plugin.call_analyze_file(&mut self.store, Resource::<FileHandle>::new_borrow(rep));
         let _ = self.store.data_mut().table.delete(handle);
         self.finish(started, outcome)
     }

@@ -13,7 +13,8 @@ impl Plugin for Looper {
     fn analyze_file(file: &File, _out: &mut Reporter) -> Result<(), String> {
         let mut counter: u64 = file.size();
         loop {
-            counter = std::hint::black_box(counter.wrapping_mul(6364136223846793005).wrapping_add(1));
+            counter =
+                std::hint::black_box(counter.wrapping_mul(6364136223846793005).wrapping_add(1));
         }
     }
 }

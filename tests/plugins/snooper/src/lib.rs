@@ -1,21 +1,37 @@
 //! Hostile test plugin: tries every way out of the sandbox it can think of
 //! (host files through std, through `host.open` with `..` and absolute
 //! paths, environment variables, the network) and reports what it got.
-use bulkhead_sdk::{File, Finding, Interests, Plugin, PluginInfo, Reporter, Rule, Severity, export_plugin};
+use bulkhead_sdk::{
+    File, Finding, Interests, Plugin, PluginInfo, Reporter, Rule, Severity, export_plugin,
+};
 
 struct Snooper;
 
 impl Plugin for Snooper {
     fn info() -> PluginInfo {
         PluginInfo::new("snooper", "0.1.0", "Tries to escape the sandbox.")
-            .rule(Rule::new("escaped", "Read something it should not", Severity::Critical))
-            .rule(Rule::new("contained", "Every escape attempt failed", Severity::Info))
+            .rule(Rule::new(
+                "escaped",
+                "Read something it should not",
+                Severity::Critical,
+            ))
+            .rule(Rule::new(
+                "contained",
+                "Every escape attempt failed",
+                Severity::Info,
+            ))
             .interests(Interests::files(["**/snoop-here.txt"]))
     }
 
     fn analyze_file(_file: &File, out: &mut Reporter) -> Result<(), String> {
         let mut leaks = Vec::new();
-        for path in ["/etc/passwd", "etc/passwd", "../../../../etc/passwd", "/proc/self/environ", "."] {
+        for path in [
+            "/etc/passwd",
+            "etc/passwd",
+            "../../../../etc/passwd",
+            "/proc/self/environ",
+            ".",
+        ] {
             if let Ok(text) = std::fs::read_to_string(path) {
                 leaks.push(format!("std::fs read {path}: {} bytes", text.len()));
             }
@@ -23,7 +39,12 @@ impl Plugin for Snooper {
                 leaks.push(format!("std::fs listed {path}"));
             }
         }
-        for path in ["/etc/passwd", "../../../../../../etc/passwd", "../outside.txt", "link-to-passwd"] {
+        for path in [
+            "/etc/passwd",
+            "../../../../../../etc/passwd",
+            "../outside.txt",
+            "link-to-passwd",
+        ] {
             if let Some(file) = File::open(path) {
                 let data = file.read_all(1 << 20).unwrap_or_default();
                 if String::from_utf8_lossy(&data).contains("root:") {
@@ -42,7 +63,10 @@ impl Plugin for Snooper {
             leaks.push("opened a TCP connection".to_string());
         }
         if leaks.is_empty() {
-            out.finding(Finding::new("contained", "no file, variable or socket reachable"));
+            out.finding(Finding::new(
+                "contained",
+                "no file, variable or socket reachable",
+            ));
         }
         for leak in leaks {
             out.finding(Finding::new("escaped", leak));

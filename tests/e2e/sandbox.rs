@@ -1,0 +1,229 @@
+//! Hostile plugins, built from `tests/plugins/`, loaded beside the curated
+//! secrets plugin. Each must be contained and reported, and the secrets
+//! plugin's finding must still be in the output.
+
+use std::os::unix::fs::symlink;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::{
+    assert_secret_found, bulkhead, findings_of, fixture_plugin, plugin, scan_json,
+    target_with_secret,
+};
+
+fn scan_with(name: &str, target: &std::path::Path, extra: &[&str]) -> Value {
+    let wasm = fixture_plugin(name);
+    let mut args = vec!["--plugin", wasm.to_str().expect("utf-8 path")];
+    args.extend_from_slice(extra);
+    let run = scan_json(target, &args);
+    assert_eq!(
+        run.code, 1,
+        "findings exist, so exit 1; stderr: {}",
+        run.stderr
+    );
+    run.json()
+}
+
+#[test]
+fn a_plugin_that_loops_forever_is_timed_out_and_the_scan_finishes() {
+    let dir = target_with_secret();
+    for index in 0..5 {
+        std::fs::write(dir.path().join(format!("more-{index}.txt")), "x").expect("write");
+    }
+    let started = Instant::now();
+    let result = scan_with("looper", dir.path(), &["--plugin-timeout", "0.5"]);
+    let elapsed = started.elapsed();
+    let looper = plugin(&result, "looper");
+    assert_eq!(looper["status"], "timed-out");
+    assert!(looper["run"]["timed_out"].as_u64() >= Some(1));
+    // After the first timeout the plugin is not called again, so six files
+    // do not cost six deadlines.
+    assert!(
+        looper["run"]["skipped_calls"].as_u64() >= Some(1),
+        "{looper:#}"
+    );
+    assert!(elapsed < Duration::from_secs(60), "scan took {elapsed:?}");
+    assert_secret_found(&result);
+}
+
+#[test]
+fn a_plugin_that_allocates_without_bound_is_capped() {
+    let dir = target_with_secret();
+    let result = scan_with("hog", dir.path(), &["--plugin-memory", "64"]);
+    let hog = plugin(&result, "hog");
+    assert_eq!(hog["status"], "out-of-memory", "{hog:#}");
+    assert_secret_found(&result);
+}
+
+#[test]
+fn a_panicking_plugin_is_reported_as_failed_with_its_message() {
+    let dir = target_with_secret();
+    let result = scan_with("panicker", dir.path(), &[]);
+    let panicker = plugin(&result, "panicker");
+    assert_eq!(panicker["status"], "failed");
+    let errors = panicker["run"]["errors"].to_string();
+    assert!(errors.contains("panicker refuses"), "{errors}");
+    // A fresh instance is made after each trap: every file got its call.
+    assert_eq!(panicker["run"]["calls"], panicker["run"]["failed"]);
+    assert!(panicker["run"]["calls"].as_u64() >= Some(1));
+    assert_secret_found(&result);
+}
+
+#[test]
+fn a_plugin_cannot_read_host_files_environment_or_network() {
+    let outer = tempfile::tempdir().expect("tempdir");
+    // A file beside the target that `..` would reach.
+    std::fs::write(
+        outer.path().join("outside.txt"),
+        "root:x:0:0:root:/root:/bin/sh\n",
+    )
+    .expect("write");
+    let target = outer.path().join("target");
+    std::fs::create_dir_all(target.join("app")).expect("mkdir");
+    std::fs::write(
+        target.join("app/.env"),
+        "MODE=prod\nAWS_ACCESS_KEY_ID=AKIA2OGYBAH6RKWQLQ7P\n",
+    )
+    .expect("write");
+    std::fs::write(target.join("snoop-here.txt"), "trigger\n").expect("write");
+    symlink("/etc/passwd", target.join("link-to-passwd")).expect("symlink");
+
+    let wasm = fixture_plugin("snooper");
+    let mut command = bulkhead();
+    command
+        .env("BULKHEAD_TEST_SECRET_ENV", "should-not-be-visible")
+        .arg("scan")
+        .arg(&target)
+        .args([
+            "--format",
+            "json",
+            "--plugin",
+            wasm.to_str().expect("utf-8"),
+        ]);
+    let run = crate::support::run(command);
+    let result = run.json();
+    let snooper = findings_of(&result, "snooper");
+    assert_eq!(
+        snooper,
+        vec![(
+            "snooper/contained".to_string(),
+            "snoop-here.txt".to_string(),
+            None
+        )],
+        "{:#}",
+        result["findings"]
+    );
+    assert_eq!(plugin(&result, "snooper")["status"], "ok");
+    // The walker did not follow the link either.
+    assert!(!run.stdout.contains("root:x:0:0"));
+    assert_secret_found(&result);
+}
+
+#[test]
+fn a_flood_of_findings_and_a_huge_string_are_capped() {
+    let dir = target_with_secret();
+    std::fs::write(dir.path().join("flood-here.txt"), "trigger\n").expect("write");
+    let report = tempfile::NamedTempFile::new().expect("temp file");
+    let wasm = fixture_plugin("flooder");
+    let mut command = bulkhead();
+    command
+        .arg("scan")
+        .arg(dir.path())
+        .args([
+            "--format",
+            "json",
+            "--max-findings-per-call",
+            "1000",
+            "--output",
+        ])
+        .arg(report.path())
+        .args(["--plugin", wasm.to_str().expect("utf-8")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    #[expect(clippy::zombie_processes, reason = "reaped by wait4 below, which also reads its peak RSS")]
+    let child = command.spawn().expect("spawn");
+    let (code, peak_rss_kib) = wait_with_peak_rss(child.id() as i32);
+    assert_eq!(code, 1);
+    let result: Value =
+        serde_json::from_slice(&std::fs::read(report.path()).expect("report")).expect("json");
+
+    let flooder = plugin(&result, "flooder");
+    let kept = findings_of(&result, "flooder").len();
+    assert_eq!(kept, 1000, "the per-call cap");
+    assert_eq!(flooder["run"]["dropped_findings"], 1_000_001 - 1000);
+    let longest = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["message"].as_str().map_or(0, str::len))
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest <= 8 << 10,
+        "the 100 MB message was kept at {longest} bytes"
+    );
+    // Guest memory (the 100 MB string lives there) plus one lifted copy;
+    // a million kept findings would add far more.
+    assert!(peak_rss_kib < 700 * 1024, "peak RSS {peak_rss_kib} KiB");
+    assert_secret_found(&result);
+}
+
+#[test]
+fn findings_for_undeclared_rules_are_rejected() {
+    let dir = target_with_secret();
+    std::fs::write(dir.path().join("lie-here.txt"), "trigger\n").expect("write");
+    let result = scan_with("liar", dir.path(), &[]);
+    let liar = plugin(&result, "liar");
+    assert_eq!(liar["status"], "failed");
+    assert_eq!(liar["run"]["rejected_findings"], 2);
+    assert_eq!(
+        findings_of(&result, "liar"),
+        vec![(
+            "liar/declared".to_string(),
+            "lie-here.txt".to_string(),
+            Some(1)
+        )]
+    );
+    // No finding claims to come from the secrets plugin except its own.
+    for finding in result["findings"].as_array().expect("findings") {
+        let rule = finding["rule_id"].as_str().expect("rule");
+        let id = finding["plugin"]["id"].as_str().expect("plugin id");
+        assert!(
+            rule.starts_with(&format!("{id}/")),
+            "{rule} reported by {id}"
+        );
+    }
+    assert_secret_found(&result);
+}
+
+#[test]
+fn strict_mode_turns_plugin_failures_into_exit_3() {
+    let dir = target_with_secret();
+    let wasm = fixture_plugin("panicker");
+    let run = scan_json(
+        dir.path(),
+        &[
+            "--plugin",
+            wasm.to_str().expect("utf-8"),
+            "--fail-on-plugin-error",
+        ],
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+}
+
+/// Waits for `pid` and returns its exit code and peak resident set (KiB).
+fn wait_with_peak_rss(pid: i32) -> (i32, i64) {
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, usage.ru_maxrss)
+}
