@@ -16,6 +16,10 @@ impl Snapshot for Empty {
     fn open(&self, _path: &str, _max_bytes: u64) -> Option<Arc<FileData>> {
         None
     }
+
+    fn list_dir(&self, _path: &str, _max_names: usize) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 fn per_op(total: Duration, count: u32) -> String {
@@ -31,12 +35,18 @@ fn main() {
     let cache = tempfile::tempdir().expect("tempdir");
 
     let started = Instant::now();
-    let runtime = Runtime::new(Limits::default(), Some(cache.path().to_path_buf())).expect("runtime");
+    let runtime =
+        Runtime::new(Limits::default(), Some(cache.path().to_path_buf())).expect("runtime");
     let set = PluginSet::load(&runtime, true, &[]).expect("plugins");
-    println!("cold load (compile + info) of {} plugin(s): {:?}", set.plugins.len(), started.elapsed());
+    println!(
+        "cold load (compile + info) of {} plugin(s): {:?}",
+        set.plugins.len(),
+        started.elapsed()
+    );
 
     let started = Instant::now();
-    let warm_runtime = Runtime::new(Limits::default(), Some(cache.path().to_path_buf())).expect("runtime");
+    let warm_runtime =
+        Runtime::new(Limits::default(), Some(cache.path().to_path_buf())).expect("runtime");
     let warm = PluginSet::load(&warm_runtime, true, &[]).expect("plugins");
     println!("warm load (cache + info): {:?}", started.elapsed());
     drop(warm);
@@ -47,7 +57,10 @@ fn main() {
     for _ in 0..rounds {
         std::hint::black_box(secrets.instantiate().expect("instance"));
     }
-    println!("instantiate: {} per instance", per_op(started.elapsed(), rounds));
+    println!(
+        "instantiate: {} per instance",
+        per_op(started.elapsed(), rounds)
+    );
 
     let snapshot: Arc<dyn Snapshot> = Arc::new(Empty);
     let mut instance = secrets.instantiate().expect("instance");
@@ -65,7 +78,10 @@ fn main() {
         let result = instance.analyze_file(Arc::clone(&file), Arc::clone(&snapshot));
         assert!(result.instance_reusable());
     }
-    println!("analyze-file call on an empty file: {} per call", per_op(started.elapsed(), calls));
+    println!(
+        "analyze-file call on an empty file: {} per call",
+        per_op(started.elapsed(), calls)
+    );
 
     let text: Vec<u8> = b"just some configuration text without secrets; password_file=/run/x\n"
         .iter()

@@ -17,7 +17,8 @@ use crate::report::{self, Format};
 use crate::runtime::cache::CompileCache;
 use crate::runtime::{Limits, Runtime};
 use crate::scan::{ScanOptions, scan};
-use crate::walk::WalkLimits;
+use crate::source::Platform;
+use crate::walk::layer::LayerLimits;
 
 /// Exit code: no finding at or above the threshold.
 pub const EXIT_CLEAN: u8 = 0;
@@ -148,6 +149,19 @@ struct ScanArgs {
     /// Directory name or glob not to enter; repeatable (default: .git).
     #[arg(long = "skip-dir", value_name = "GLOB")]
     skip_dirs: Vec<String>,
+    /// Platform to pick from a multi-platform image (os/arch[/variant]).
+    #[arg(long, value_name = "OS/ARCH", default_value = None)]
+    platform: Option<String>,
+    /// Largest size an image layer may inflate to, in MiB (against
+    /// decompression bombs).
+    #[arg(long, value_name = "MIB", default_value_t = 16 * 1024)]
+    max_layer_size_mib: u64,
+    /// Fail on the first broken layer instead of scanning the others.
+    #[arg(long)]
+    strict: bool,
+    /// Never draw the progress line.
+    #[arg(long)]
+    no_progress: bool,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -218,16 +232,27 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
     } else {
         args.skip_dirs.clone()
     };
+    let platform = match &args.platform {
+        Some(text) => Platform::parse(text)?,
+        None => Platform::default(),
+    };
     let options = ScanOptions {
         path: args.path.clone(),
         dispatch: DispatchOptions {
             workers: args.jobs.unwrap_or_else(default_workers),
             skip_dirs,
-            walk_limits: WalkLimits::default(),
+            layer_limits: LayerLimits {
+                max_uncompressed: args.max_layer_size_mib << 20,
+                ..LayerLimits::default()
+            },
+            strict: args.strict,
+            progress: !args.no_progress,
+            ..DispatchOptions::default()
         },
         merge: MergeOptions {
             show_secrets: args.show_secrets,
         },
+        platform,
     };
     let result = scan(&set, &options)?;
 

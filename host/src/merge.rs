@@ -10,7 +10,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::dispatch::{PluginRun, RawFinding};
+use crate::dispatch::{LayerOutcome, PluginRun, RawFinding};
 use crate::plugin::{Plugin, PluginSet, Severity};
 use crate::runtime::hex;
 
@@ -34,6 +34,18 @@ pub struct PackageRef {
     pub name: String,
     /// Installed version.
     pub version: String,
+}
+
+/// The image layer a finding's file version comes from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LayerRef {
+    /// 0-based layer index, bottom first.
+    pub index: usize,
+    /// The layer's diff id.
+    pub diff_id: String,
+    /// The history command that created it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
 }
 
 /// One finding of the scan, ready for output.
@@ -63,9 +75,13 @@ pub struct Finding {
     /// The secret, redacted unless `--show-secrets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    /// Layer digest, for images.
+    /// The image layer of the file version, for images.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<String>,
+    pub layer: Option<LayerRef>,
+    /// For a file version deleted or replaced by a later layer: that
+    /// layer's index. The bytes are still in the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed_in_layer: Option<usize>,
     /// The package concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<PackageRef>,
@@ -98,6 +114,7 @@ pub fn merge(
     set: &PluginSet,
     raw: Vec<RawFinding>,
     runs: &mut [PluginRun],
+    layers: &[LayerOutcome],
     options: &MergeOptions,
 ) -> Vec<Finding> {
     let mut findings = Vec::with_capacity(raw.len());
@@ -106,7 +123,7 @@ pub fn merge(
         let (Some(plugin), Some(run)) = (set.plugins.get(index), runs.get_mut(index)) else {
             continue;
         };
-        match stamp(target, plugin, item, options) {
+        match stamp(target, plugin, item, layers, options) {
             Ok(finding) => findings.push(finding),
             Err(rule_id) => {
                 run.rejected_findings += 1;
@@ -128,6 +145,7 @@ fn stamp(
     target: &str,
     plugin: &Plugin,
     item: RawFinding,
+    layers: &[LayerOutcome],
     options: &MergeOptions,
 ) -> Result<Finding, String> {
     let reported = item.finding;
@@ -148,6 +166,21 @@ fn stamp(
             redact(&secret)
         }
     });
+    let layer = item
+        .layer
+        .and_then(|index| layers.get(index))
+        .map(|outcome| LayerRef {
+            index: outcome.info.index,
+            diff_id: outcome.info.diff_id.clone(),
+            created_by: outcome.info.created_by.clone(),
+        });
+    let mut message = crate::runtime::host_api::sanitize(&reported.message, 8 << 10);
+    if let (Some(removed), Some(layer)) = (item.removed_in, &layer) {
+        message.push_str(&format!(
+            " (removed in layer {removed}; still present in the image's layer {} blob)",
+            layer.index
+        ));
+    }
     Ok(Finding {
         rule_id: format!("{}/{}", plugin.id, rule.id),
         severity: reported
@@ -155,14 +188,15 @@ fn stamp(
             .map(Severity::from)
             .unwrap_or(rule.severity),
         title: rule.title.clone(),
-        message: crate::runtime::host_api::sanitize(&reported.message, 8 << 10),
+        message,
         target: target.to_string(),
         path: item.path,
         start_line: reported.lines.map(|l| l.start),
         end_line: reported.lines.map(|l| l.end.max(l.start)),
         field_path: reported.field_path,
         secret,
-        layer: item.layer,
+        layer,
+        removed_in_layer: item.removed_in,
         package: reported.affected_package.map(|p| PackageRef {
             ecosystem: p.ecosystem,
             name: p.name,

@@ -106,6 +106,10 @@ pub struct Interests {
     pub image_config: bool,
     /// Wants the package inventory.
     pub package_inventory: bool,
+    /// Wants file versions deleted or replaced by a later layer.
+    pub include_deleted: bool,
+    /// Mode bits that make a file wanted regardless of globs.
+    pub mode_mask: u32,
 }
 
 /// Where a plugin came from.
@@ -275,6 +279,8 @@ fn validate(
             max_file_size: info.interests.max_file_size,
             image_config: info.interests.image_config,
             package_inventory: info.interests.package_inventory,
+            include_deleted: info.interests.include_deleted,
+            mode_mask: info.interests.mode_mask,
         },
         origin,
         component,

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::dispatch::{self, DispatchOptions, PluginRun};
+use crate::dispatch::{self, DispatchOptions, ImageScan, PluginRun};
 use crate::merge::{self, Finding, MergeOptions};
 use crate::plugin::{Origin, PluginSet, Severity};
-use crate::source::{Target, TargetKind};
+use crate::source::{self, Platform, TargetKind};
 
 /// Version of the JSON output schema (`docs/json-schema.md`).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -79,6 +79,9 @@ pub struct TargetInfo {
     pub name: String,
     /// Its kind.
     pub kind: TargetKind,
+    /// For images: reference, digests, platform, OS and layers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageScan>,
 }
 
 /// Counts for the summary line.
@@ -157,24 +160,31 @@ pub struct ScanOptions {
     pub dispatch: DispatchOptions,
     /// Merge settings.
     pub merge: MergeOptions,
+    /// Platform picked from multi-platform images.
+    pub platform: Platform,
 }
 
 /// Scans `options.path` with the plugins of `set`.
 pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
-    let target = Target::open(&options.path)?;
+    let target = source::open(&options.path, &options.platform)?;
     let analyzed = dispatch::analyze(&target, set, &options.dispatch)?;
     let mut runs = analyzed.runs;
+    let layers = analyzed
+        .image
+        .as_ref()
+        .map_or(&[][..], |image| &image.layers[..]);
     let findings = merge::merge(
-        &target.name,
+        target.name(),
         set,
         analyzed.findings,
         &mut runs,
+        layers,
         &options.merge,
     );
 
     let mut summary = Summary {
         findings: findings.len(),
-        files_walked: analyzed.walk.files,
+        files_walked: analyzed.files_walked,
         files_analyzed: analyzed.files_dispatched,
         ..Summary::default()
     };
@@ -205,12 +215,13 @@ pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
         target: TargetInfo {
-            name: target.name.clone(),
-            kind: target.kind,
+            name: target.name().to_string(),
+            kind: target.kind(),
+            image: analyzed.image,
         },
         summary,
         plugins,
         findings,
-        errors: analyzed.walk.errors,
+        errors: analyzed.errors,
     })
 }

@@ -38,6 +38,11 @@ impl<'a> File<'a> {
         })
     }
 
+    /// Names of the entries of a directory of the same snapshot, sorted.
+    pub fn list_dir(path: &str) -> Vec<String> {
+        host::list_dir(path)
+    }
+
     /// In-target path, `/`-separated, no leading slash.
     pub fn path(&self) -> String {
         self.raw().path()

@@ -80,6 +80,11 @@ pub struct Interests {
     pub image_config: bool,
     /// Whether to receive the package inventory in post-scan.
     pub package_inventory: bool,
+    /// Whether to also receive file versions deleted or replaced by a
+    /// later image layer.
+    pub include_deleted: bool,
+    /// Files with any of these mode bits are handed over regardless of globs.
+    pub mode_mask: u32,
 }
 
 impl Default for Interests {
@@ -90,6 +95,8 @@ impl Default for Interests {
             max_file_size: 10 << 20,
             image_config: false,
             package_inventory: false,
+            include_deleted: false,
+            mode_mask: 0,
         }
     }
 }
@@ -132,6 +139,19 @@ impl Interests {
     /// Ask for the merged package inventory (post-scan phase).
     pub fn package_inventory(mut self) -> Self {
         self.package_inventory = true;
+        self
+    }
+
+    /// Also receive file versions that a later image layer deleted or
+    /// replaced (their bytes are still in the image).
+    pub fn include_deleted(mut self) -> Self {
+        self.include_deleted = true;
+        self
+    }
+
+    /// Also receive files whose mode has any of these bits (e.g. `0o6000`).
+    pub fn mode_mask(mut self, bits: u32) -> Self {
+        self.mode_mask = bits;
         self
     }
 }
@@ -193,6 +213,8 @@ impl PluginInfo {
                 max_file_size: self.interests.max_file_size,
                 image_config: self.interests.image_config,
                 package_inventory: self.interests.package_inventory,
+                include_deleted: self.interests.include_deleted,
+                mode_mask: self.interests.mode_mask,
             },
         }
     }

@@ -4,6 +4,10 @@
 
 mod cache;
 mod cli;
+mod hostile_images;
+mod image_config;
+mod imagebuild;
+mod images;
 mod output;
 mod sandbox;
 mod secrets;

@@ -142,7 +142,10 @@ fn a_flood_of_findings_and_a_huge_string_are_capped() {
         .args(["--plugin", wasm.to_str().expect("utf-8")])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    #[expect(clippy::zombie_processes, reason = "reaped by wait4 below, which also reads its peak RSS")]
+    #[expect(
+        clippy::zombie_processes,
+        reason = "reaped by wait4 below, which also reads its peak RSS"
+    )]
     let child = command.spawn().expect("spawn");
     let (code, peak_rss_kib) = wait_with_peak_rss(child.id() as i32);
     assert_eq!(code, 1);
@@ -214,7 +217,7 @@ fn strict_mode_turns_plugin_failures_into_exit_3() {
 }
 
 /// Waits for `pid` and returns its exit code and peak resident set (KiB).
-fn wait_with_peak_rss(pid: i32) -> (i32, i64) {
+pub fn wait_with_peak_rss(pid: i32) -> (i32, i64) {
     let mut status: libc::c_int = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };

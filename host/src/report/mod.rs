@@ -1,5 +1,6 @@
 //! Report: renders a [`ScanResult`] in the format the user chose.
 
+pub mod progress;
 mod sarif;
 mod table;
 

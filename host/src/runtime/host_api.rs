@@ -21,6 +21,8 @@ use crate::walk::{FileData, Snapshot};
 
 /// Bytes of the plugin's stderr kept (panic messages land there).
 const STDERR_CAPTURE: usize = 64 << 10;
+/// Names returned by one `list-dir` call.
+const MAX_LISTED_NAMES: usize = 10_000;
 /// Stored table entries (files opened by path) a call may hold.
 const MAX_OPEN_FILES: usize = 256;
 
@@ -213,6 +215,13 @@ impl host::Host for HostState {
         Ok(Some(handle))
     }
 
+    fn list_dir(&mut self, path: String) -> Result<Vec<String>> {
+        Ok(match &self.snapshot {
+            Some(snapshot) => snapshot.list_dir(&path, MAX_LISTED_NAMES),
+            None => Vec::new(),
+        })
+    }
+
     fn report(&mut self, mut finding: wit::Finding) -> Result<bool> {
         if self.call.findings.len() >= self.limits.max_findings_per_call {
             self.call.dropped_findings += 1;
@@ -277,7 +286,13 @@ impl host::HostFile for HostState {
     }
 
     fn layer(&mut self, file: Resource<FileHandle>) -> Result<Option<String>> {
-        Ok(self.table.get(&file)?.data.layer.clone())
+        Ok(self
+            .table
+            .get(&file)?
+            .data
+            .layer
+            .as_ref()
+            .map(|tag| tag.diff_id.to_string()))
     }
 
     fn read(&mut self, file: Resource<FileHandle>, offset: u64, len: u32) -> Result<Vec<u8>> {

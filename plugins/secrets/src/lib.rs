@@ -27,7 +27,10 @@ impl Plugin for Secrets {
         .interests(
             Interests::files(["**"])
                 .keywords(secrets::keywords())
-                .max_file_size(MAX_FILE_SIZE),
+                .max_file_size(MAX_FILE_SIZE)
+                // Deleting a secret in a later layer does not remove it
+                // from the image: scan every version.
+                .include_deleted(),
         )
     }
 

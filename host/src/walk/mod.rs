@@ -6,6 +6,9 @@
 //! bytes are read only when the dispatcher decides a plugin wants it, and
 //! never beyond the size it asked for.
 
+pub mod layer;
+pub mod overlay;
+
 use std::io::Read;
 use std::sync::Arc;
 
@@ -19,10 +22,19 @@ pub struct FileData {
     pub path: String,
     /// Unix mode bits.
     pub mode: u32,
-    /// Digest of the layer it comes from (images only).
-    pub layer: Option<String>,
+    /// The image layer it comes from (images only).
+    pub layer: Option<LayerTag>,
     /// The content.
     pub bytes: Vec<u8>,
+}
+
+/// Which image layer a file version comes from.
+#[derive(Clone, Debug)]
+pub struct LayerTag {
+    /// 0-based layer index.
+    pub index: usize,
+    /// The layer's diff id.
+    pub diff_id: Arc<str>,
 }
 
 /// A point-in-time view of a target in which plugins may open files by path.
@@ -30,6 +42,10 @@ pub trait Snapshot: Send + Sync {
     /// Opens `path` (leading `/` allowed, `..` never escapes), refusing
     /// anything that is not a regular file or is larger than `max_bytes`.
     fn open(&self, path: &str, max_bytes: u64) -> Option<Arc<FileData>>;
+
+    /// Names of the entries of directory `path` (`""` or `/` for the root),
+    /// sorted, at most `max_names`.
+    fn list_dir(&self, path: &str, max_names: usize) -> Vec<String>;
 }
 
 /// One regular file met by the walker, not yet read.

@@ -2,15 +2,21 @@
 //! calls in parallel.
 //!
 //! For every entry the walker yields: one `globset` match over all plugins'
-//! path globs, then a size check, then (only if a candidate declared
-//! keywords) one case-insensitive Aho-Corasick pass over the bytes for all
-//! plugins' keywords. Files nobody wants are never read. Wanted files go to
-//! a bounded queue served by worker threads; each worker keeps one instance
-//! per plugin and replaces it after a trap.
+//! path globs (or their mode mask), then a size check, then (only if a
+//! candidate declared keywords) one case-insensitive Aho-Corasick pass over
+//! the bytes for all plugins' keywords. Files nobody wants are never read.
+//! Wanted files go to a bounded queue served by worker threads ([`pool`]);
+//! each worker keeps one instance per plugin and replaces it after a trap.
+//!
+//! [`files`] feeds the pool from a file tree as it is walked; [`image`]
+//! streams an image's layers in parallel, builds the final filesystem, then
+//! feeds the pool.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::thread;
+mod files;
+mod image;
+mod pool;
+
+pub use pool::default_workers;
 
 use aho_corasick::AhoCorasick;
 use anyhow::{Context, Result};
@@ -19,12 +25,13 @@ use serde::Serialize;
 
 use crate::plugin::{Plugin, PluginSet};
 use crate::runtime::host_api::LogLine;
-use crate::runtime::{CallResult, CallStatus, Instance, wit};
+use crate::runtime::{CallResult, CallStatus, wit};
 use crate::source::Target;
-use crate::walk::{FileData, Snapshot, WalkLimits, WalkStats};
+use crate::walk::WalkLimits;
+use crate::walk::layer::LayerLimits;
 
-/// Failed calls after which a plugin is not called again in this scan.
-const MAX_FAILURES: u32 = 25;
+pub use image::{ImageScan, LayerOutcome};
+
 /// Error messages and log lines kept per plugin.
 const KEPT_MESSAGES: usize = 10;
 
@@ -35,8 +42,10 @@ pub struct RawFinding {
     pub plugin: usize,
     /// In-target path of the file analysed.
     pub path: String,
-    /// Layer digest, for images.
-    pub layer: Option<String>,
+    /// Index of the image layer the file version comes from.
+    pub layer: Option<usize>,
+    /// The layer that removed or replaced that file version, if any.
+    pub removed_in: Option<usize>,
     /// What the plugin reported.
     pub finding: wit::Finding,
 }
@@ -103,6 +112,12 @@ impl PluginRun {
         }
     }
 
+    fn record_failure(&mut self, path: &str, message: &str) {
+        self.calls += 1;
+        self.failed += 1;
+        self.note_error(format!("{path}: {message}"));
+    }
+
     fn note_error(&mut self, error: String) {
         if self.errors.len() < KEPT_MESSAGES {
             self.errors.push(error);
@@ -135,10 +150,32 @@ impl PluginRun {
 pub struct DispatchOptions {
     /// Worker threads.
     pub workers: usize,
-    /// Directory globs not entered.
+    /// Directory globs not entered (file trees).
     pub skip_dirs: Vec<String>,
-    /// Walk limits.
+    /// Walk limits (file trees).
     pub walk_limits: WalkLimits,
+    /// Limits per image layer.
+    pub layer_limits: LayerLimits,
+    /// Most file bytes an image scan keeps in memory between its phases.
+    pub max_kept_bytes: u64,
+    /// Fail the scan on the first broken layer instead of skipping it.
+    pub strict: bool,
+    /// Draw a progress line on stderr (when it is a terminal).
+    pub progress: bool,
+}
+
+impl Default for DispatchOptions {
+    fn default() -> Self {
+        DispatchOptions {
+            workers: default_workers(),
+            skip_dirs: vec![".git".to_string()],
+            walk_limits: WalkLimits::default(),
+            layer_limits: LayerLimits::default(),
+            max_kept_bytes: 2 << 30,
+            strict: false,
+            progress: false,
+        }
+    }
 }
 
 /// Everything the analyze phase produced.
@@ -147,10 +184,33 @@ pub struct DispatchOutput {
     pub findings: Vec<RawFinding>,
     /// Per plugin, in [`PluginSet`] order.
     pub runs: Vec<PluginRun>,
-    /// What the walk met.
-    pub walk: WalkStats,
+    /// Regular files met.
+    pub files_walked: u64,
     /// Files handed to at least one plugin.
     pub files_dispatched: u64,
+    /// Problems met on the way (unreadable paths, broken layers).
+    pub errors: Vec<String>,
+    /// For images: layers, OS identity.
+    pub image: Option<ImageScan>,
+}
+
+/// Runs the analyze phase over `target`.
+pub fn analyze(
+    target: &Target,
+    set: &PluginSet,
+    options: &DispatchOptions,
+) -> Result<DispatchOutput> {
+    let mut output = match target {
+        Target::Files(tree) => files::analyze(tree, set, options)?,
+        Target::Image { image, .. } => image::analyze(image, set, options)?,
+    };
+    // Workers finish in any order; sort what they noted so output is stable.
+    for run in &mut output.runs {
+        run.errors.sort();
+        run.logs
+            .sort_by(|a, b| a.message.cmp(&b.message).then(a.level.cmp(&b.level)));
+    }
+    Ok(output)
 }
 
 /// The native prefilter for every plugin's interests.
@@ -161,6 +221,7 @@ pub struct Matcher {
     keyword_owners: Vec<Vec<usize>>,
     wants_keywords: Vec<bool>,
     max_size: Vec<u64>,
+    mode_masks: Vec<u32>,
 }
 
 impl Matcher {
@@ -210,16 +271,25 @@ impl Matcher {
                 .map(|p| !p.interests.keywords.is_empty())
                 .collect(),
             max_size: plugins.iter().map(|p| p.interests.max_file_size).collect(),
+            mode_masks: plugins.iter().map(|p| p.interests.mode_mask).collect(),
         })
     }
 
-    /// Plugins whose globs match `path` and whose size limit admits `size`.
-    pub fn candidates(&self, path: &str, size: u64) -> Vec<usize> {
+    /// Plugins whose globs match `path` (or whose mode mask matches
+    /// `mode`) and whose size limit admits `size`.
+    pub fn candidates(&self, path: &str, size: u64, mode: u32) -> Vec<usize> {
+        let by_mode = self
+            .mode_masks
+            .iter()
+            .enumerate()
+            .filter(|(_, mask)| **mask & mode != 0)
+            .map(|(plugin, _)| plugin);
         let mut found: Vec<usize> = self
             .globs
             .matches(path)
             .into_iter()
             .map(|glob| self.glob_owner[glob])
+            .chain(by_mode)
             .filter(|plugin| size <= self.max_size[*plugin])
             .collect();
         found.sort_unstable();
@@ -259,6 +329,14 @@ impl Matcher {
             .collect()
     }
 
+    /// Drops the candidates whose size limit `size` exceeds.
+    fn admitting(&self, candidates: Vec<usize>, size: u64) -> Vec<usize> {
+        candidates
+            .into_iter()
+            .filter(|p| size <= self.max_size[*p])
+            .collect()
+    }
+
     /// The largest size any of `candidates` accepts.
     fn read_limit(&self, candidates: &[usize]) -> u64 {
         candidates
@@ -269,141 +347,7 @@ impl Matcher {
     }
 }
 
-/// One file for the workers.
-struct Job {
-    file: Arc<FileData>,
-    plugins: Vec<usize>,
-}
-
-/// Per-plugin switches shared by the workers.
-struct Health {
-    disabled: Vec<AtomicBool>,
-    failures: Vec<AtomicU32>,
-}
-
-impl Health {
-    fn new(count: usize) -> Self {
-        Health {
-            disabled: (0..count).map(|_| AtomicBool::new(false)).collect(),
-            failures: (0..count).map(|_| AtomicU32::new(0)).collect(),
-        }
-    }
-
-    /// After a timeout or out-of-memory the plugin is not called again:
-    /// every further call would cost the full deadline. Other failures
-    /// disable it after [`MAX_FAILURES`].
-    fn observe(&self, plugin: usize, status: &CallStatus) {
-        let disable = match status {
-            CallStatus::Ok => false,
-            CallStatus::TimedOut | CallStatus::OutOfMemory => true,
-            CallStatus::Failed(_) => {
-                self.failures[plugin].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_FAILURES
-            }
-        };
-        if disable {
-            self.disabled[plugin].store(true, Ordering::Relaxed);
-        }
-    }
-
-    fn is_disabled(&self, plugin: usize) -> bool {
-        self.disabled[plugin].load(Ordering::Relaxed)
-    }
-}
-
-/// Runs the analyze phase over `target`.
-pub fn analyze(
-    target: &Target,
-    set: &PluginSet,
-    options: &DispatchOptions,
-) -> Result<DispatchOutput> {
-    let plugins = &set.plugins;
-    let matcher = Matcher::new(plugins)?;
-    let skip = build_skip_set(&options.skip_dirs)?;
-    let snapshot = target.snapshot();
-    let health = Health::new(plugins.len());
-    let workers = options.workers.max(1);
-    let (sender, receiver) = crossbeam_channel::bounded::<Job>(workers * 4);
-
-    let mut walk_stats = WalkStats::default();
-    let mut dispatched = 0u64;
-    let worker_outputs = thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let receiver = receiver.clone();
-                let snapshot = Arc::clone(&snapshot);
-                let health = &health;
-                scope.spawn(move || run_worker(plugins, receiver, snapshot, health))
-            })
-            .collect();
-        drop(receiver);
-
-        walk_stats = target.walk(
-            &options.walk_limits,
-            &|dir| skip.is_match(dir),
-            &mut |entry| {
-                let candidates = matcher.candidates(entry.path(), entry.size());
-                if candidates.is_empty() {
-                    return;
-                }
-                let bytes = match entry.read(matcher.read_limit(&candidates)) {
-                    Ok(bytes) => bytes,
-                    Err(_) => return,
-                };
-                let size = bytes.len() as u64;
-                let candidates: Vec<usize> = candidates
-                    .into_iter()
-                    .filter(|p| size <= matcher.max_size[*p])
-                    .collect();
-                let wanted = matcher.filter_by_keywords(candidates, &bytes);
-                if wanted.is_empty() {
-                    return;
-                }
-                dispatched += 1;
-                let file = Arc::new(FileData {
-                    path: entry.path().to_string(),
-                    mode: entry.mode(),
-                    layer: None,
-                    bytes,
-                });
-                // Workers only stop when the channel closes, so a send fails
-                // only if every worker panicked; the join below reports that.
-                let _ = sender.send(Job {
-                    file,
-                    plugins: wanted,
-                });
-            },
-        );
-        drop(sender);
-        handles
-            .into_iter()
-            .map(|handle| handle.join())
-            .collect::<Vec<_>>()
-    });
-
-    let mut findings = Vec::new();
-    let mut runs = vec![PluginRun::default(); plugins.len()];
-    for output in worker_outputs {
-        let output = output.map_err(|_| anyhow::anyhow!("a dispatch worker panicked"))?;
-        findings.extend(output.findings);
-        for (run, worker_run) in runs.iter_mut().zip(output.runs) {
-            run.absorb(worker_run);
-        }
-    }
-    // Workers finish in any order; sort what they noted so output is stable.
-    for run in &mut runs {
-        run.errors.sort();
-        run.logs
-            .sort_by(|a, b| a.message.cmp(&b.message).then(a.level.cmp(&b.level)));
-    }
-    Ok(DispatchOutput {
-        findings,
-        runs,
-        walk: walk_stats,
-        files_dispatched: dispatched,
-    })
-}
-
-fn build_skip_set(globs: &[String]) -> Result<GlobSet> {
+pub(crate) fn build_skip_set(globs: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
         // A bare name skips that directory anywhere in the tree.
@@ -420,67 +364,4 @@ fn build_skip_set(globs: &[String]) -> Result<GlobSet> {
         );
     }
     Ok(builder.build()?)
-}
-
-struct WorkerOutput {
-    findings: Vec<RawFinding>,
-    runs: Vec<PluginRun>,
-}
-
-fn run_worker(
-    plugins: &[Plugin],
-    jobs: crossbeam_channel::Receiver<Job>,
-    snapshot: Arc<dyn Snapshot>,
-    health: &Health,
-) -> WorkerOutput {
-    let mut instances: Vec<Option<Instance>> = (0..plugins.len()).map(|_| None).collect();
-    let mut output = WorkerOutput {
-        findings: Vec::new(),
-        runs: vec![PluginRun::default(); plugins.len()],
-    };
-    for job in jobs {
-        for &index in &job.plugins {
-            let run = &mut output.runs[index];
-            if health.is_disabled(index) {
-                run.skipped_calls += 1;
-                continue;
-            }
-            let instance = match instances[index].take() {
-                Some(instance) => instance,
-                None => match plugins[index].component.instantiate() {
-                    Ok(instance) => instance,
-                    Err(err) => {
-                        run.calls += 1;
-                        run.failed += 1;
-                        run.note_error(format!("{}: {err:#}", job.file.path));
-                        health.observe(index, &CallStatus::Failed(String::new()));
-                        continue;
-                    }
-                },
-            };
-            let mut instance = instance;
-            let result = instance.analyze_file(Arc::clone(&job.file), Arc::clone(&snapshot));
-            run.record(&job.file.path, &result);
-            health.observe(index, &result.status);
-            if result.instance_reusable() {
-                instances[index] = Some(instance);
-            }
-            for finding in result.report.findings {
-                output.findings.push(RawFinding {
-                    plugin: index,
-                    path: job.file.path.clone(),
-                    layer: job.file.layer.clone(),
-                    finding,
-                });
-            }
-        }
-    }
-    output
-}
-
-/// Default worker count: the machine's parallelism.
-pub fn default_workers() -> usize {
-    thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
 }

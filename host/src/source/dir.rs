@@ -1,9 +1,5 @@
-//! Scan targets: what the user named, opened so it can be walked.
-//!
-//! A target today is a directory (walked through `cap-std`, confined to it)
-//! or a single file. Container images (docker-archive, OCI layout, OCI
-//! archive) are further [`TargetKind`]s; everything after this module sees
-//! only [`Target::walk`] and the [`Snapshot`] it offers plugins.
+//! File-tree targets: a directory (a repository, an unpacked root
+//! filesystem), walked through `cap-std` and confined to it, or one file.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,18 +10,10 @@ use cap_std::fs::Dir;
 
 use crate::walk::{self, Entry, FileData, Snapshot, WalkLimits, WalkStats};
 
-/// The kind of a target, as reported in output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TargetKind {
-    /// A directory of files (a repository, a root filesystem).
-    Directory,
-    /// One file.
-    File,
-}
+use super::TargetKind;
 
-/// An opened target.
-pub struct Target {
+/// An opened directory or file.
+pub struct FileTree {
     /// What the user named, as given.
     pub name: String,
     /// Its kind.
@@ -36,16 +24,15 @@ pub struct Target {
     single: Option<String>,
 }
 
-impl Target {
-    /// Opens `path`, detecting its kind.
-    pub fn open(path: &Path) -> Result<Target> {
+impl FileTree {
+    /// Opens `path` (whose metadata the caller read) as a directory or a
+    /// single file.
+    pub fn open(path: &Path, meta: &std::fs::Metadata) -> Result<FileTree> {
         let name = path.display().to_string();
-        let meta = std::fs::metadata(path)
-            .with_context(|| format!("cannot scan {name}: it does not exist or is unreadable"))?;
         if meta.is_dir() {
             let root = Dir::open_ambient_dir(path, ambient_authority())
                 .with_context(|| format!("cannot open directory {name}"))?;
-            return Ok(Target {
+            return Ok(FileTree {
                 name,
                 kind: TargetKind::Directory,
                 root: Arc::new(root),
@@ -66,7 +53,7 @@ impl Target {
             .into_owned();
         let root = Dir::open_ambient_dir(&parent, ambient_authority())
             .with_context(|| format!("cannot open the directory of {name}"))?;
-        Ok(Target {
+        Ok(FileTree {
             name,
             kind: TargetKind::File,
             root: Arc::new(root),
@@ -167,5 +154,31 @@ impl Snapshot for DirSnapshot {
             layer: None,
             bytes,
         }))
+    }
+
+    fn list_dir(&self, path: &str, max_names: usize) -> Vec<String> {
+        let dir = walk::normalize(path).unwrap_or_default();
+        if let Some(only) = &self.only {
+            return if dir.is_empty() {
+                vec![only.clone()]
+            } else {
+                Vec::new()
+            };
+        }
+        let entries = if dir.is_empty() {
+            self.root.entries()
+        } else {
+            self.root.read_dir(&dir)
+        };
+        let Ok(entries) = entries else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .take(max_names)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 }

@@ -1,0 +1,197 @@
+//! The worker pool: files in a bounded queue, one instance per worker and
+//! plugin, a fresh instance after a trap, plugins switched off after a
+//! timeout or out-of-memory (every further call would cost as much).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::thread;
+
+use anyhow::{Result, anyhow};
+use crossbeam_channel::{Receiver, Sender};
+
+use super::{PluginRun, RawFinding};
+use crate::plugin::Plugin;
+use crate::runtime::{CallStatus, Instance};
+use crate::walk::{FileData, Snapshot};
+
+/// Failed calls after which a plugin is not called again in this scan.
+const MAX_FAILURES: u32 = 25;
+
+/// Work for the pool.
+pub enum Job {
+    /// One file, with the plugins that want it.
+    File {
+        /// The file.
+        file: Arc<FileData>,
+        /// Indexes of the plugins to call.
+        plugins: Vec<usize>,
+        /// For an image file version no longer in the final filesystem:
+        /// the layer that removed or replaced it.
+        removed_in: Option<usize>,
+    },
+    /// The image configuration, for the plugins that asked for it.
+    Config {
+        /// The config blob as stored.
+        json: Arc<str>,
+        /// Indexes of the plugins to call.
+        plugins: Vec<usize>,
+    },
+}
+
+/// Per-plugin switches shared by the workers.
+struct Health {
+    disabled: Vec<AtomicBool>,
+    failures: Vec<AtomicU32>,
+}
+
+impl Health {
+    fn new(count: usize) -> Self {
+        Health {
+            disabled: (0..count).map(|_| AtomicBool::new(false)).collect(),
+            failures: (0..count).map(|_| AtomicU32::new(0)).collect(),
+        }
+    }
+
+    fn observe(&self, plugin: usize, status: &CallStatus) {
+        let disable = match status {
+            CallStatus::Ok => false,
+            CallStatus::TimedOut | CallStatus::OutOfMemory => true,
+            CallStatus::Failed(_) => {
+                self.failures[plugin].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_FAILURES
+            }
+        };
+        if disable {
+            self.disabled[plugin].store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn is_disabled(&self, plugin: usize) -> bool {
+        self.disabled[plugin].load(Ordering::Relaxed)
+    }
+}
+
+/// What the pool produced.
+pub struct PoolOutput {
+    /// Findings, unvalidated.
+    pub findings: Vec<RawFinding>,
+    /// Per plugin.
+    pub runs: Vec<PluginRun>,
+}
+
+/// Runs `workers` threads over the jobs that `feed` sends, then merges
+/// their results. `feed` runs on the calling thread.
+pub fn run<R>(
+    plugins: &[Plugin],
+    snapshot: Arc<dyn Snapshot>,
+    workers: usize,
+    feed: impl FnOnce(&Sender<Job>) -> R,
+) -> Result<(PoolOutput, R)> {
+    let health = Health::new(plugins.len());
+    let workers = workers.max(1);
+    let (sender, receiver) = crossbeam_channel::bounded::<Job>(workers * 4);
+    let (outputs, fed) = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let receiver = receiver.clone();
+                let snapshot = Arc::clone(&snapshot);
+                let health = &health;
+                scope.spawn(move || run_worker(plugins, receiver, snapshot, health))
+            })
+            .collect();
+        drop(receiver);
+        let fed = feed(&sender);
+        drop(sender);
+        let outputs: Vec<_> = handles.into_iter().map(|handle| handle.join()).collect();
+        (outputs, fed)
+    });
+
+    let mut findings = Vec::new();
+    let mut runs = vec![PluginRun::default(); plugins.len()];
+    for output in outputs {
+        let output = output.map_err(|_| anyhow!("a dispatch worker panicked"))?;
+        findings.extend(output.findings);
+        for (run, worker_run) in runs.iter_mut().zip(output.runs) {
+            run.absorb(worker_run);
+        }
+    }
+    Ok((PoolOutput { findings, runs }, fed))
+}
+
+fn run_worker(
+    plugins: &[Plugin],
+    jobs: Receiver<Job>,
+    snapshot: Arc<dyn Snapshot>,
+    health: &Health,
+) -> PoolOutput {
+    let mut instances: Vec<Option<Instance>> = (0..plugins.len()).map(|_| None).collect();
+    let mut output = PoolOutput {
+        findings: Vec::new(),
+        runs: vec![PluginRun::default(); plugins.len()],
+    };
+    for job in jobs {
+        let (plugin_list, path, layer, removed_in) = match &job {
+            Job::File {
+                file,
+                plugins,
+                removed_in,
+            } => (
+                plugins,
+                file.path.as_str(),
+                file.layer.as_ref().map(|tag| tag.index),
+                *removed_in,
+            ),
+            Job::Config { plugins, .. } => (plugins, "", None, None),
+        };
+        let label = if path.is_empty() {
+            "image config"
+        } else {
+            path
+        };
+        for &index in plugin_list {
+            let run = &mut output.runs[index];
+            if health.is_disabled(index) {
+                run.skipped_calls += 1;
+                continue;
+            }
+            let mut instance = match instances[index].take() {
+                Some(instance) => instance,
+                None => match plugins[index].component.instantiate() {
+                    Ok(instance) => instance,
+                    Err(err) => {
+                        run.record_failure(label, &format!("{err:#}"));
+                        health.observe(index, &CallStatus::Failed(String::new()));
+                        continue;
+                    }
+                },
+            };
+            let result = match &job {
+                Job::File { file, .. } => {
+                    instance.analyze_file(Arc::clone(file), Arc::clone(&snapshot))
+                }
+                Job::Config { json, .. } => instance.analyze_config(json, Arc::clone(&snapshot)),
+            };
+            run.record(label, &result);
+            health.observe(index, &result.status);
+            if result.instance_reusable() {
+                instances[index] = Some(instance);
+            }
+            for finding in result.report.findings {
+                output.findings.push(RawFinding {
+                    plugin: index,
+                    path: path.to_string(),
+                    layer,
+                    removed_in,
+                    finding,
+                });
+            }
+        }
+    }
+    output
+}
+
+/// Default worker count: the machine's parallelism.
+pub fn default_workers() -> usize {
+    thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+}
