@@ -4,6 +4,7 @@
 
 mod cache;
 mod cli;
+mod debian;
 mod hostile_images;
 mod image_config;
 mod imagebuild;

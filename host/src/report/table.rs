@@ -1,8 +1,12 @@
-//! The human-readable table: findings grouped by severity, most severe
-//! first, with counts, then one line per plugin saying how it fared.
+//! The human-readable table. A file tree's findings are grouped by
+//! severity, most severe first, with counts; an image's by layer (with the
+//! command that created it), then file. Then one line per plugin saying how
+//! it fared, and the problems met.
 
 use std::fmt::Write;
 
+use crate::dispatch::ImageScan;
+use crate::merge::Finding;
 use crate::plugin::Severity;
 use crate::scan::{PluginStatus, ScanResult};
 
@@ -33,43 +37,9 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         "{} ({:?}): {} files, {} analyzed by plugins",
         result.target.name, result.target.kind, summary.files_walked, summary.files_analyzed
     );
-    for severity in Severity::ALL_DESCENDING {
-        let group: Vec<_> = result
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
-        let header = format!("{} ({})", severity.label(), group.len());
-        let _ = writeln!(out, "\n{}", paint(&header, severity_color(severity), color));
-        for finding in group {
-            let location = match (finding.start_line, finding.end_line) {
-                (Some(start), Some(end)) if end > start => {
-                    format!("{}:{start}-{end}", finding.path)
-                }
-                (Some(start), _) => format!("{}:{start}", finding.path),
-                _ => finding.path.clone(),
-            };
-            let _ = writeln!(
-                out,
-                "  {}  {}",
-                paint(&finding.rule_id, "1", color),
-                finding.title
-            );
-            let _ = write!(out, "    {location}");
-            if let Some(field) = &finding.field_path {
-                let _ = write!(out, "  {field}");
-            }
-            if let Some(secret) = &finding.secret {
-                let _ = write!(out, "  {secret}");
-            }
-            let _ = writeln!(out);
-            if finding.message != finding.title {
-                let _ = writeln!(out, "    {}", finding.message);
-            }
-        }
+    match &result.target.image {
+        Some(image) => render_image(&mut out, result, image, color),
+        None => render_by_severity(&mut out, result, color),
     }
     let _ = writeln!(
         out,
@@ -105,4 +75,138 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         let _ = writeln!(out, "warning: {error}");
     }
     out
+}
+
+fn location(finding: &Finding) -> String {
+    match (finding.start_line, finding.end_line) {
+        (Some(start), Some(end)) if end > start => format!("{}:{start}-{end}", finding.path),
+        (Some(start), _) => format!("{}:{start}", finding.path),
+        _ if finding.path.is_empty() => "image config".to_string(),
+        _ => finding.path.clone(),
+    }
+}
+
+fn detail(out: &mut String, finding: &Finding) {
+    if let Some(field) = &finding.field_path {
+        let _ = write!(out, "  {field}");
+    }
+    if let Some(secret) = &finding.secret {
+        let _ = write!(out, "  {secret}");
+    }
+    let _ = writeln!(out);
+    if finding.message != finding.title {
+        let _ = writeln!(out, "      {}", finding.message);
+    }
+}
+
+fn render_by_severity(out: &mut String, result: &ScanResult, color: bool) {
+    for severity in Severity::ALL_DESCENDING {
+        let group: Vec<_> = result
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let header = format!("{} ({})", severity.label(), group.len());
+        let _ = writeln!(out, "\n{}", paint(&header, severity_color(severity), color));
+        for finding in group {
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                paint(&finding.rule_id, "1", color),
+                finding.title
+            );
+            let _ = write!(out, "    {}", location(finding));
+            detail(out, finding);
+        }
+    }
+}
+
+fn render_image(out: &mut String, result: &ScanResult, image: &ImageScan, color: bool) {
+    let name = image.reference.as_deref().unwrap_or(&result.target.name);
+    let os = image
+        .os
+        .as_ref()
+        .map_or("unknown OS".to_string(), |os| os.pretty_name.clone());
+    let _ = writeln!(
+        out,
+        "\nImage {name} ({}, {os}, {} layers)",
+        image.platform,
+        image.layers.len()
+    );
+    let _ = writeln!(out, "  config {}", image.config_digest);
+    // Config findings first, then each layer bottom up, files in order.
+    let groups =
+        std::iter::once(None).chain(image.layers.iter().map(|layer| Some(layer.info.index)));
+    for group in groups {
+        let findings: Vec<&Finding> = result
+            .findings
+            .iter()
+            .filter(|f| f.layer.as_ref().map(|l| l.index) == group)
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        match group.and_then(|index| image.layers.get(index)) {
+            None => {
+                let _ = writeln!(out, "\n{}", paint("Image configuration", "1", color));
+            }
+            Some(layer) => {
+                let command = layer.info.created_by.as_deref().unwrap_or("(no history)");
+                let short: String = command.chars().take(100).collect();
+                let header = format!(
+                    "Layer {} {}",
+                    layer.info.index,
+                    short_digest(&layer.info.diff_id)
+                );
+                let _ = writeln!(out, "\n{}  {short}", paint(&header, "1", color));
+            }
+        }
+        let mut ordered = findings;
+        ordered.sort_by(|a, b| {
+            a.path
+                .cmp(&b.path)
+                .then(b.severity.cmp(&a.severity))
+                .then(a.start_line.cmp(&b.start_line))
+        });
+        let mut current_path: Option<&str> = None;
+        for finding in ordered {
+            if current_path != Some(finding.path.as_str()) {
+                current_path = Some(&finding.path);
+                let mut header = if finding.path.is_empty() {
+                    "config".to_string()
+                } else {
+                    format!("/{}", finding.path)
+                };
+                if let Some(removed) = finding.removed_in_layer {
+                    header.push_str(&format!(
+                        "  (removed in layer {removed}, still in this layer's blob)"
+                    ));
+                }
+                let _ = writeln!(out, "  {header}");
+            }
+            let label = paint(
+                finding.severity.label(),
+                severity_color(finding.severity),
+                color,
+            );
+            let lines = match (finding.start_line, finding.end_line) {
+                (Some(start), Some(end)) if end > start => format!(":{start}-{end}"),
+                (Some(start), _) => format!(":{start}"),
+                _ => String::new(),
+            };
+            let _ = write!(
+                out,
+                "    {label:<9} {}{lines}  {}",
+                finding.rule_id, finding.title
+            );
+            detail(out, finding);
+        }
+    }
+}
+
+fn short_digest(digest: &str) -> &str {
+    digest.get(..19).unwrap_or(digest)
 }
