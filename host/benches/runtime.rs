@@ -7,20 +7,7 @@ use std::time::{Duration, Instant};
 
 use bulkhead::plugin::PluginSet;
 use bulkhead::runtime::{Limits, Runtime};
-use bulkhead::walk::{FileData, Snapshot};
-
-/// A snapshot with no files, for calls that open nothing.
-struct Empty;
-
-impl Snapshot for Empty {
-    fn open(&self, _path: &str, _max_bytes: u64) -> Option<Arc<FileData>> {
-        None
-    }
-
-    fn list_dir(&self, _path: &str, _max_names: usize) -> Vec<String> {
-        Vec::new()
-    }
-}
+use bulkhead::walk::{EmptySnapshot, FileData, Snapshot};
 
 fn per_op(total: Duration, count: u32) -> String {
     let micros = total.as_secs_f64() * 1e6 / f64::from(count);
@@ -62,7 +49,7 @@ fn main() {
         per_op(started.elapsed(), rounds)
     );
 
-    let snapshot: Arc<dyn Snapshot> = Arc::new(Empty);
+    let snapshot: Arc<dyn Snapshot> = Arc::new(EmptySnapshot);
     let mut instance = secrets.instantiate().expect("instance");
     let file = Arc::new(FileData {
         path: "empty.txt".into(),
@@ -71,11 +58,11 @@ fn main() {
         bytes: Vec::new(),
     });
     // Warm the plugin's lazily compiled regexes.
-    instance.analyze_file(Arc::clone(&file), Arc::clone(&snapshot));
+    instance.analyze_file(Arc::clone(&file), Arc::clone(&snapshot), Vec::new());
     let calls = 5_000;
     let started = Instant::now();
     for _ in 0..calls {
-        let result = instance.analyze_file(Arc::clone(&file), Arc::clone(&snapshot));
+        let result = instance.analyze_file(Arc::clone(&file), Arc::clone(&snapshot), Vec::new());
         assert!(result.instance_reusable());
     }
     println!(
@@ -98,7 +85,7 @@ fn main() {
     let rounds = 20;
     let started = Instant::now();
     for _ in 0..rounds {
-        instance.analyze_file(Arc::clone(&big), Arc::clone(&snapshot));
+        instance.analyze_file(Arc::clone(&big), Arc::clone(&snapshot), Vec::new());
     }
     let elapsed = started.elapsed();
     println!(

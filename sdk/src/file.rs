@@ -63,6 +63,12 @@ impl<'a> File<'a> {
         self.raw().layer()
     }
 
+    /// Indexes into this plugin's declared keywords of those the host found
+    /// in this file (empty for files opened by path).
+    pub fn matched_keywords(&self) -> Vec<u32> {
+        self.raw().matched_keywords()
+    }
+
     /// Reads up to `len` bytes at `offset` (fewer at the end of the file).
     pub fn read_at(&self, offset: u64, len: u32) -> Vec<u8> {
         self.raw().read(offset, len)

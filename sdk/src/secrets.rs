@@ -76,7 +76,7 @@ pub static RULES: &[SecretRule] = &[
         severity: Severity::Critical,
         description: "An AWS access key ID (AKIA/ASIA/ABIA/ACCA prefix). Paired with its secret key it grants the permissions of an IAM identity.",
         keywords: &["akia", "asia", "abia", "acca"],
-        pattern: r"(?:^|[^A-Za-z0-9])(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?:[^A-Za-z0-9]|$)",
+        pattern: r"\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b",
         min_entropy: 3.0,
         allow: &["AKIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE"],
     },
@@ -86,7 +86,7 @@ pub static RULES: &[SecretRule] = &[
         severity: Severity::Critical,
         description: "A 40-character AWS secret access key assigned to a name containing aws and secret.",
         keywords: &["aws"],
-        pattern: r#"(?i)aws[a-z0-9_.\-]{0,20}secret[a-z0-9_.\-]{0,20}["'\s]*[:=]>?\s*["']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        pattern: r#"(?i)aws[a-z0-9_.\-]{0,20}secret[a-z0-9_.\-]{0,20}["'\s]{0,8}[:=]>?\s{0,8}["']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
         min_entropy: 4.0,
         allow: &[
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -169,7 +169,7 @@ pub static RULES: &[SecretRule] = &[
         severity: Severity::High,
         description: "A SendGrid API key (SG.<id>.<secret>).",
         keywords: &["sg."],
-        pattern: r"(?:^|[^0-9A-Za-z])(?P<secret>SG\.[0-9A-Za-z\-_]{22}\.[0-9A-Za-z\-_]{43})(?:[^0-9A-Za-z\-_]|$)",
+        pattern: r"\b(?P<secret>SG\.[0-9A-Za-z\-_]{22}\.[0-9A-Za-z\-_]{43})(?:[^0-9A-Za-z\-_]|$)",
         min_entropy: 3.0,
         allow: &[],
     },
@@ -220,7 +220,7 @@ pub static RULES: &[SecretRule] = &[
         severity: Severity::Critical,
         description: "An npm access token (npm_ prefix); it can publish packages as its owner.",
         keywords: &["npm_"],
-        pattern: r"(?:^|[^0-9A-Za-z_])(?P<secret>npm_[0-9A-Za-z]{36})(?:[^0-9A-Za-z]|$)",
+        pattern: r"\b(?P<secret>npm_[0-9A-Za-z]{36})\b",
         min_entropy: 3.0,
         allow: &[],
     },
@@ -240,7 +240,7 @@ pub static RULES: &[SecretRule] = &[
         severity: Severity::Medium,
         description: "A JSON Web Token: a signed bearer credential that is valid until it expires.",
         keywords: &["eyj"],
-        pattern: r"(?:^|[^0-9A-Za-z_\-])(?P<secret>eyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{16,})",
+        pattern: r"(?P<secret>eyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{16,})",
         min_entropy: 3.0,
         allow: &[
             // the jwt.io sample token
@@ -263,7 +263,7 @@ pub static RULES: &[SecretRule] = &[
         severity: Severity::High,
         description: "A URL with embedded credentials (scheme://user:password@host).",
         keywords: &["://"],
-        pattern: r#"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:@/"'<>]{1,64}:(?P<secret>[^\s:@/"'<>]{3,128})@[0-9A-Za-z.\-_\[\]]+"#,
+        pattern: r#"://[^\s:@/"'<>]{1,64}:(?P<secret>[^\s:@/"'<>]{3,128})@[0-9A-Za-z.\-_\[\]]+"#,
         min_entropy: 1.5,
         allow: &["password", "passwd", "pass", "pwd", "secret", "token"],
     },
@@ -284,7 +284,7 @@ pub static RULES: &[SecretRule] = &[
             "private_key",
             "client_secret",
         ],
-        pattern: r#"(?i)[a-z0-9_.\-]*(?:secret|password|passwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key)[a-z0-9_.\-]*["']?\s*(?::|=|:=|=>)\s*["']?(?P<secret>[^\s"'`,;(){}\[\]<>]{12,200})"#,
+        pattern: r#"(?i)(?:secret|password|passwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key)[a-z0-9_.\-]{0,40}["']?\s{0,8}(?::|=|:=|=>)\s{0,8}["']?(?P<secret>[^\s"'`,;(){}\[\]<>]{12,200})"#,
         min_entropy: 3.7,
         allow: &[],
     },
@@ -331,7 +331,28 @@ impl Detector {
 
     /// Every secret in `data`, in order of position.
     pub fn scan(&self, data: &[u8]) -> Vec<SecretMatch> {
-        let present = self.keywords.rules_present(data);
+        self.scan_rules(data, &self.keywords.rules_present(data))
+    }
+
+    /// Like [`Detector::scan`], when the host already found which of
+    /// [`keywords`] occur in `data` (indexes into that list, as
+    /// `File::matched_keywords` gives them): no keyword pass is repeated.
+    pub fn scan_with_keywords(&self, data: &[u8], keyword_hits: &[u32]) -> Vec<SecretMatch> {
+        static DECLARED: OnceLock<Vec<String>> = OnceLock::new();
+        let declared = DECLARED.get_or_init(keywords);
+        let mut present = vec![false; RULES.len()];
+        for hit in keyword_hits {
+            let Some(keyword) = declared.get(*hit as usize) else {
+                continue;
+            };
+            for (index, rule) in RULES.iter().enumerate() {
+                present[index] |= rule.keywords.contains(&keyword.as_str());
+            }
+        }
+        self.scan_rules(data, &present)
+    }
+
+    fn scan_rules(&self, data: &[u8], present: &[bool]) -> Vec<SecretMatch> {
         let mut found = Vec::new();
         for (index, rule) in RULES.iter().enumerate() {
             if !present[index] {
@@ -434,35 +455,47 @@ pub fn keywords() -> Vec<String> {
 }
 
 /// Which rules have a keyword present in a buffer: one case-insensitive
-/// pass per keyword over a lower-cased copy (keywords are few and short).
+/// Aho-Corasick pass for all keywords of all rules.
 mod keyword_index {
+    use aho_corasick::AhoCorasick;
+
     use super::SecretRule;
 
     pub struct KeywordIndex {
-        /// (keyword, rule index) pairs.
-        keywords: Vec<(&'static str, usize)>,
+        automaton: AhoCorasick,
+        /// Rule index of each keyword pattern.
+        owner: Vec<usize>,
         rule_count: usize,
     }
 
     impl KeywordIndex {
         pub fn new(rules: &'static [SecretRule]) -> Self {
-            let keywords = rules
+            let (keywords, owner): (Vec<&str>, Vec<usize>) = rules
                 .iter()
                 .enumerate()
                 .flat_map(|(index, rule)| rule.keywords.iter().map(move |k| (*k, index)))
-                .collect();
+                .unzip();
             KeywordIndex {
-                keywords,
+                automaton: AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(keywords)
+                    .expect("built-in keywords compile"),
+                owner,
                 rule_count: rules.len(),
             }
         }
 
         pub fn rules_present(&self, data: &[u8]) -> Vec<bool> {
-            let lower = data.to_ascii_lowercase();
             let mut present = vec![false; self.rule_count];
-            for (keyword, rule) in &self.keywords {
-                if !present[*rule] && memchr::memmem::find(&lower, keyword.as_bytes()).is_some() {
-                    present[*rule] = true;
+            let mut missing = self.rule_count;
+            for found in self.automaton.find_overlapping_iter(data) {
+                let rule = self.owner[found.pattern().as_usize()];
+                if !present[rule] {
+                    present[rule] = true;
+                    missing -= 1;
+                    if missing == 0 {
+                        break;
+                    }
                 }
             }
             present

@@ -240,6 +240,33 @@ fn deleted_secrets_are_reported_as_removed_with_their_layer_and_command() {
         message.contains("removed in layer 2; still present in the image's layer 1 blob"),
         "{message}"
     );
+    let sarif_run = crate::support::run({
+        let mut command = crate::support::bulkhead();
+        command.arg("scan").arg(&layout).args(["--format", "sarif"]);
+        command
+    });
+    let sarif: Value = serde_json::from_str(&sarif_run.stdout).expect("SARIF");
+    let validator = crate::output::sarif_validator();
+    assert!(
+        validator.is_valid(&sarif),
+        "{:?}",
+        validator
+            .iter_errors(&sarif)
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
+    let aws_result = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "secrets/aws-access-key-id")
+        .expect("aws result");
+    assert_eq!(
+        aws_result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "app/secrets.env"
+    );
+    assert_eq!(aws_result["properties"]["layer"]["index"], 1);
+    assert_eq!(aws_result["properties"]["removedInLayer"], 2);
     let layers = &result["target"]["image"]["layers"];
     assert_eq!(
         layers[2]["created_by"],

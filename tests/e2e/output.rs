@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::support::{bulkhead, root, run, scan_json, target_with_secret};
 
-fn sarif_validator() -> jsonschema::Validator {
+pub fn sarif_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_slice(
         &std::fs::read(root().join("tests/schemas/sarif-2.1.0.json"))
             .expect("vendored SARIF schema"),

@@ -20,7 +20,8 @@ pub fn analyze(
     let matcher = Matcher::new(&set.plugins)?;
     let skip = build_skip_set(&options.skip_dirs)?;
     let mut dispatched = 0u64;
-    let (pooled, walk) = pool::run(&set.plugins, tree.snapshot(), options.workers, |sender| {
+    let snapshot = tree.snapshot();
+    let (pooled, walk) = pool::run(&set.plugins, options.workers, |sender| {
         tree.walk(
             &options.walk_limits,
             &|dir| skip.is_match(dir),
@@ -47,6 +48,7 @@ pub fn analyze(
                 // A send fails only if every worker died; the pool reports that.
                 let _ = sender.send(Job::File {
                     file,
+                    snapshot: Arc::clone(&snapshot),
                     plugins: wanted,
                     removed_in: None,
                 });

@@ -20,14 +20,16 @@ use std::thread;
 use anyhow::{Result, bail};
 use serde::Serialize;
 
+use crossbeam_channel::Sender;
+
 use super::pool::{self, Job};
-use super::{DispatchOptions, DispatchOutput, Matcher};
+use super::{DispatchOptions, DispatchOutput, Matcher, Wanted};
 use crate::plugin::PluginSet;
 use crate::report::progress::Progress;
 use crate::source::{Image, LayerInfo};
 use crate::walk::layer::{self, EntryMeta, LayerLimits, LayerSummary};
 use crate::walk::overlay::{ImageSnapshot, Overlay};
-use crate::walk::{FileData, LayerTag, Snapshot};
+use crate::walk::{EmptySnapshot, FileData, LayerTag, Snapshot};
 
 /// Largest metadata file kept for plugins to open (package databases).
 const MAX_METADATA_FILE: u64 = 64 << 20;
@@ -89,13 +91,15 @@ pub struct ImageScan {
 /// A file version kept in memory between the two steps.
 struct KeptFile {
     data: Arc<FileData>,
-    plugins: Vec<usize>,
+    plugins: Vec<Wanted>,
 }
 
 /// What streaming one layer gave.
 struct LayerResult {
     entries: Vec<EntryMeta>,
     kept: Vec<KeptFile>,
+    /// Paths already handed to early plugins.
+    sent_early: Vec<String>,
     summary: Result<LayerSummary>,
     warnings: Vec<String>,
 }
@@ -111,83 +115,112 @@ fn is_metadata_file(path: &str, size: u64) -> bool {
     (database && size <= MAX_METADATA_FILE) || (path.starts_with("etc/") && size <= MAX_ETC_FILE)
 }
 
-/// Streams one layer, keeping what step 2 needs.
-fn stream_one(
-    image: &Image,
-    info: &LayerInfo,
-    matcher: &Matcher,
-    limits: &LayerLimits,
-    budget: &AtomicU64,
-    progress: Option<&Progress>,
-) -> LayerResult {
+/// What every layer stream shares.
+struct StreamContext<'a> {
+    image: &'a Image,
+    matcher: &'a Matcher,
+    limits: &'a LayerLimits,
+    budget: &'a AtomicU64,
+    progress: Option<&'a Progress>,
+    /// Per plugin: called while streaming (it asked for deleted files too,
+    /// so the final filesystem does not decide whether it gets a file).
+    early: &'a [bool],
+    sender: &'a Sender<Job>,
+    streaming: Arc<dyn Snapshot>,
+}
+
+/// Streams one layer: files for early plugins go to the pool at once;
+/// files for the others, and metadata files, are kept for step 2.
+fn stream_one(cx: &StreamContext<'_>, info: &LayerInfo) -> LayerResult {
     let tag = LayerTag {
         index: info.index,
         diff_id: Arc::from(info.diff_id.as_str()),
     };
-    let mut entries = Vec::new();
-    let mut kept = Vec::new();
-    let mut warnings = Vec::new();
-    let summary = image.store.open(&info.blob_path).and_then(|(reader, _)| {
-        layer::stream_layer(reader, limits, &mut |meta, file| {
-            entries.push(meta.clone());
-            if let Some(progress) = progress {
-                progress.add_bytes(meta.size);
-            }
-            let Some(file) = file else {
-                return;
-            };
-            let candidates = matcher.candidates(&meta.path, meta.size, meta.mode);
-            let metadata = is_metadata_file(&meta.path, meta.size);
-            if candidates.is_empty() && !metadata {
-                return;
-            }
-            let limit = matcher
-                .read_limit(&candidates)
-                .max(if metadata { meta.size } else { 0 });
-            if meta.size > limit {
-                return;
-            }
-            if budget
-                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                    left.checked_sub(meta.size)
-                })
-                .is_err()
-            {
-                if warnings.len() < 20 {
-                    warnings.push(format!(
-                        "{}: not scanned, the in-memory budget is used up",
-                        meta.path
-                    ));
+    let mut result = LayerResult {
+        entries: Vec::new(),
+        kept: Vec::new(),
+        sent_early: Vec::new(),
+        summary: Ok(LayerSummary::default()),
+        warnings: Vec::new(),
+    };
+    let summary = cx
+        .image
+        .store
+        .open(&info.blob_path)
+        .and_then(|(reader, _)| {
+            layer::stream_layer(reader, cx.limits, &mut |meta, file| {
+                result.entries.push(meta.clone());
+                if let Some(progress) = cx.progress {
+                    progress.add_bytes(meta.size);
                 }
-                return;
-            }
-            let Ok(bytes) = file.read(limit) else {
-                // The stream itself is broken; the next entry reports it.
-                return;
-            };
-            let candidates = matcher.admitting(candidates, bytes.len() as u64);
-            let wanted = matcher.filter_by_keywords(candidates, &bytes);
-            if wanted.is_empty() && !metadata {
-                budget.fetch_add(meta.size, Ordering::Relaxed);
-                return;
-            }
-            kept.push(KeptFile {
-                data: Arc::new(FileData {
+                let Some(file) = file else {
+                    return;
+                };
+                let candidates = cx.matcher.candidates(&meta.path, meta.size, meta.mode);
+                let metadata = is_metadata_file(&meta.path, meta.size);
+                if candidates.is_empty() && !metadata {
+                    return;
+                }
+                let limit =
+                    cx.matcher
+                        .read_limit(&candidates)
+                        .max(if metadata { meta.size } else { 0 });
+                if meta.size > limit {
+                    return;
+                }
+                let reserve = |left: u64| left.checked_sub(meta.size);
+                if cx
+                    .budget
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, reserve)
+                    .is_err()
+                {
+                    if result.warnings.len() < 20 {
+                        result.warnings.push(format!(
+                            "{}: not scanned, the in-memory budget is used up",
+                            meta.path
+                        ));
+                    }
+                    return;
+                }
+                let Ok(bytes) = file.read(limit) else {
+                    // The stream itself is broken; the next entry reports it.
+                    cx.budget.fetch_add(meta.size, Ordering::Relaxed);
+                    return;
+                };
+                let candidates = cx.matcher.admitting(candidates, bytes.len() as u64);
+                let (early, late): (Vec<Wanted>, Vec<Wanted>) = cx
+                    .matcher
+                    .filter_by_keywords(candidates, &bytes)
+                    .into_iter()
+                    .partition(|wanted| cx.early[wanted.plugin]);
+                let data = Arc::new(FileData {
                     path: meta.path.clone(),
                     mode: meta.mode,
                     layer: Some(tag.clone()),
                     bytes,
-                }),
-                plugins: wanted,
-            });
-        })
-    });
-    LayerResult {
-        entries,
-        kept,
-        summary,
-        warnings,
-    }
+                });
+                if !early.is_empty() {
+                    result.sent_early.push(meta.path.clone());
+                    let _ = cx.sender.send(Job::File {
+                        file: Arc::clone(&data),
+                        snapshot: Arc::clone(&cx.streaming),
+                        plugins: early,
+                        removed_in: None,
+                    });
+                }
+                if late.is_empty() && !metadata {
+                    // In flight at most the queue's length; not held afterwards.
+                    cx.budget.fetch_add(meta.size, Ordering::Relaxed);
+                    return;
+                }
+                result.kept.push(KeptFile {
+                    data,
+                    plugins: late,
+                });
+            })
+        });
+    result.summary = summary;
+    result
 }
 
 /// Checks a layer's stream against the digests the image declares.
@@ -262,6 +295,97 @@ fn identify_os(snapshot: &dyn Snapshot) -> Option<OsRelease> {
     None
 }
 
+/// Step 1 for all layers, in parallel; results in layer order.
+fn stream_layers(cx: &StreamContext<'_>, threads: usize) -> Vec<Option<LayerResult>> {
+    let layers = &cx.image.layers;
+    let slots: Vec<Mutex<Option<LayerResult>>> = layers.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, layers.len().max(1)) {
+            scope.spawn(|| {
+                while let Some(info) = layers.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = stream_one(cx, info);
+                    if let Some(progress) = cx.progress {
+                        progress.layer_done();
+                    }
+                    if let Ok(mut slot) = slots[info.index].lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().ok().flatten())
+        .collect()
+}
+
+/// The layers after verification: broken ones are emptied and reported.
+struct Settled {
+    outcomes: Vec<LayerOutcome>,
+    entry_lists: Vec<Vec<EntryMeta>>,
+    kept_lists: Vec<Vec<KeptFile>>,
+    sent_early: Vec<Vec<String>>,
+    broken: Vec<bool>,
+    errors: Vec<String>,
+    files_walked: u64,
+}
+
+fn settle(image: &Image, results: Vec<Option<LayerResult>>, strict: bool) -> Result<Settled> {
+    let mut settled = Settled {
+        outcomes: Vec::new(),
+        entry_lists: Vec::new(),
+        kept_lists: Vec::new(),
+        sent_early: Vec::new(),
+        broken: Vec::new(),
+        errors: Vec::new(),
+        files_walked: 0,
+    };
+    for (info, result) in image.layers.iter().zip(results) {
+        let result =
+            result.ok_or_else(|| anyhow::anyhow!("layer {} was not processed", info.index))?;
+        let verdict = verify(info, &result.summary);
+        let summary = result.summary.as_ref().ok();
+        let mut warnings = result.warnings;
+        warnings.extend(summary.map(|s| s.warnings.clone()).unwrap_or_default());
+        settled.outcomes.push(LayerOutcome {
+            info: info.clone(),
+            uncompressed_bytes: summary.map_or(0, |s| s.uncompressed_bytes),
+            entries: summary.map_or(0, |s| s.entries),
+            compression: summary.map_or("unknown", |s| s.compression),
+            error: verdict.as_ref().err().cloned(),
+            warnings,
+        });
+        match verdict {
+            Ok(()) => {
+                settled.files_walked += result
+                    .entries
+                    .iter()
+                    .filter(|e| e.kind == layer::EntryKind::File)
+                    .count() as u64;
+                settled.entry_lists.push(result.entries);
+                settled.kept_lists.push(result.kept);
+                settled.sent_early.push(result.sent_early);
+                settled.broken.push(false);
+            }
+            Err(message) => {
+                if strict {
+                    bail!("{message}");
+                }
+                settled
+                    .errors
+                    .push(format!("{message}; the layer was left out of the scan"));
+                settled.entry_lists.push(Vec::new());
+                settled.kept_lists.push(Vec::new());
+                settled.sent_early.push(Vec::new());
+                settled.broken.push(true);
+            }
+        }
+    }
+    Ok(settled)
+}
+
 /// The analyze phase over `image`.
 pub fn analyze(
     image: &Image,
@@ -274,145 +398,122 @@ pub fn analyze(
     let progress = options
         .progress
         .then(|| Progress::start(image.layers.len()));
-
-    // Step 1: stream the layers in parallel.
-    let slots: Vec<Mutex<Option<LayerResult>>> =
-        image.layers.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let threads = options.workers.clamp(1, image.layers.len().max(1));
-    thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(info) = image.layers.get(index) else {
-                        break;
-                    };
-                    let result = stream_one(
-                        image,
-                        info,
-                        &matcher,
-                        &options.layer_limits,
-                        &budget,
-                        progress.as_ref(),
-                    );
-                    if let Some(progress) = &progress {
-                        progress.layer_done();
-                    }
-                    if let Ok(mut slot) = slots[index].lock() {
-                        *slot = Some(result);
-                    }
-                }
-            });
-        }
-    });
-    if let Some(progress) = &progress {
-        progress.finish();
-    }
-
-    let mut outcomes = Vec::with_capacity(image.layers.len());
-    let mut entry_lists = Vec::with_capacity(image.layers.len());
-    let mut kept_lists = Vec::with_capacity(image.layers.len());
-    let mut errors = Vec::new();
-    let mut files_walked = 0u64;
-    for (info, slot) in image.layers.iter().zip(slots) {
-        let result = slot
-            .into_inner()
-            .ok()
-            .flatten()
-            .ok_or_else(|| anyhow::anyhow!("layer {} was not processed", info.index))?;
-        let verdict = verify(info, &result.summary);
-        let summary = result.summary.as_ref().ok();
-        let mut warnings = result.warnings;
-        warnings.extend(summary.map(|s| s.warnings.clone()).unwrap_or_default());
-        outcomes.push(LayerOutcome {
-            info: info.clone(),
-            uncompressed_bytes: summary.map_or(0, |s| s.uncompressed_bytes),
-            entries: summary.map_or(0, |s| s.entries),
-            compression: summary.map_or("unknown", |s| s.compression),
-            error: verdict.as_ref().err().cloned(),
-            warnings,
-        });
-        match verdict {
-            Ok(()) => {
-                files_walked += result
-                    .entries
-                    .iter()
-                    .filter(|e| e.kind == layer::EntryKind::File)
-                    .count() as u64;
-                entry_lists.push(result.entries);
-                kept_lists.push(result.kept);
-            }
-            Err(message) => {
-                if options.strict {
-                    bail!("{message}");
-                }
-                errors.push(format!("{message}; the layer was left out of the scan"));
-                entry_lists.push(Vec::new());
-                kept_lists.push(Vec::new());
-            }
-        }
-    }
-
-    // Step 2: the final filesystem, then the plugin calls.
-    let tracked: HashSet<(usize, String)> = kept_lists
+    let early: Vec<bool> = plugins
         .iter()
-        .enumerate()
-        .flat_map(|(index, kept)| kept.iter().map(move |k| (index, k.data.path.clone())))
+        .map(|p| p.interests.include_deleted)
         .collect();
-    let overlay = Arc::new(Overlay::build(&entry_lists, &tracked));
-    drop(entry_lists);
-    let contents: HashMap<String, Arc<FileData>> = kept_lists
-        .iter()
-        .enumerate()
-        .flat_map(|(index, kept)| kept.iter().map(move |k| (index, k)))
-        .filter(|(index, k)| overlay.is_final(*index, &k.data.path))
-        .map(|(_, k)| (k.data.path.clone(), Arc::clone(&k.data)))
-        .collect();
-    let snapshot: Arc<dyn Snapshot> = Arc::new(ImageSnapshot::new(Arc::clone(&overlay), contents));
-    let os = identify_os(snapshot.as_ref());
-
-    let config_json: Arc<str> = Arc::from(String::from_utf8_lossy(&image.config_json).as_ref());
     let config_plugins: Vec<usize> = plugins
         .iter()
         .enumerate()
         .filter(|(_, p)| p.interests.image_config)
         .map(|(index, _)| index)
         .collect();
-    let (pooled, dispatched) =
-        pool::run(plugins, Arc::clone(&snapshot), options.workers, |sender| {
-            let mut dispatched = 0u64;
-            for (index, kept) in kept_lists.into_iter().enumerate() {
-                for file in kept {
-                    let is_final = overlay.is_final(index, &file.data.path);
-                    let wanted: Vec<usize> = file
-                        .plugins
-                        .into_iter()
-                        .filter(|p| is_final || plugins[*p].interests.include_deleted)
-                        .collect();
-                    if wanted.is_empty() {
-                        continue;
-                    }
-                    dispatched += 1;
-                    let removed_in = overlay.removed_in(index, &file.data.path);
-                    let _ = sender.send(Job::File {
-                        file: file.data,
-                        plugins: wanted,
-                        removed_in,
-                    });
+
+    let (pooled, step) = pool::run(plugins, options.workers, |sender| -> Result<_> {
+        // Step 1: stream the layers; early plugins are called meanwhile.
+        let cx = StreamContext {
+            image,
+            matcher: &matcher,
+            limits: &options.layer_limits,
+            budget: &budget,
+            progress: progress.as_ref(),
+            early: &early,
+            sender,
+            streaming: Arc::new(EmptySnapshot),
+        };
+        let results = stream_layers(&cx, options.workers);
+        if let Some(progress) = &progress {
+            progress.finish();
+        }
+        let settled = settle(image, results, options.strict)?;
+
+        // Step 2: the final filesystem, then the other plugins.
+        let tracked: HashSet<(usize, String)> = settled
+            .kept_lists
+            .iter()
+            .enumerate()
+            .flat_map(|(index, kept)| kept.iter().map(move |k| (index, k.data.path.clone())))
+            .chain(
+                settled
+                    .sent_early
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(index, paths)| paths.iter().map(move |p| (index, p.clone()))),
+            )
+            .collect();
+        let overlay = Arc::new(Overlay::build(&settled.entry_lists, &tracked));
+        let contents: HashMap<String, Arc<FileData>> = settled
+            .kept_lists
+            .iter()
+            .enumerate()
+            .flat_map(|(index, kept)| kept.iter().map(move |k| (index, k)))
+            .filter(|(index, k)| overlay.is_final(*index, &k.data.path))
+            .map(|(_, k)| (k.data.path.clone(), Arc::clone(&k.data)))
+            .collect();
+        let snapshot: Arc<dyn Snapshot> =
+            Arc::new(ImageSnapshot::new(Arc::clone(&overlay), contents));
+        let os = identify_os(snapshot.as_ref());
+
+        let mut dispatched: u64 = settled
+            .sent_early
+            .iter()
+            .map(|paths| paths.len() as u64)
+            .sum();
+        for (index, kept) in settled.kept_lists.into_iter().enumerate() {
+            for file in kept {
+                // Late plugins see the image as it runs: final versions only.
+                if file.plugins.is_empty() || !overlay.is_final(index, &file.data.path) {
+                    continue;
                 }
-            }
-            if !config_plugins.is_empty() {
-                let _ = sender.send(Job::Config {
-                    json: config_json,
-                    plugins: config_plugins,
+                dispatched += 1;
+                let _ = sender.send(Job::File {
+                    file: file.data,
+                    snapshot: Arc::clone(&snapshot),
+                    plugins: file.plugins,
+                    removed_in: None,
                 });
             }
-            dispatched
-        })?;
+        }
+        if !config_plugins.is_empty() {
+            let json: Arc<str> = Arc::from(String::from_utf8_lossy(&image.config_json).as_ref());
+            let _ = sender.send(Job::Config {
+                json,
+                snapshot,
+                plugins: config_plugins,
+            });
+        }
+        Ok((
+            settled.outcomes,
+            settled.errors,
+            settled.files_walked,
+            settled.broken,
+            overlay,
+            os,
+            dispatched,
+        ))
+    })?;
+    let (outcomes, errors, files_walked, broken, overlay, os, dispatched) = step?;
+
+    // Early calls ran before the layers were verified and before the final
+    // filesystem existed: drop what came from broken layers, and say which
+    // file versions a later layer removed.
+    let findings = pooled
+        .findings
+        .into_iter()
+        .filter(|f| {
+            !f.layer
+                .is_some_and(|index| broken.get(index).copied().unwrap_or(true))
+        })
+        .map(|mut f| {
+            if let Some(index) = f.layer {
+                f.removed_in = overlay.removed_in(index, &f.path);
+            }
+            f
+        })
+        .collect();
 
     Ok(DispatchOutput {
-        findings: pooled.findings,
+        findings,
         runs: pooled.runs,
         files_walked,
         files_dispatched: dispatched,

@@ -213,12 +213,23 @@ pub fn analyze(
     Ok(output)
 }
 
+/// A plugin that wants a file, with the keywords of its own that the
+/// prefilter found there (indexes into its declared keywords).
+#[derive(Clone, Debug)]
+pub struct Wanted {
+    /// Plugin index.
+    pub plugin: usize,
+    /// Indexes of its keywords present in the file.
+    pub keywords: Vec<u32>,
+}
+
 /// The native prefilter for every plugin's interests.
 pub struct Matcher {
     globs: GlobSet,
     glob_owner: Vec<usize>,
     keywords: Option<AhoCorasick>,
-    keyword_owners: Vec<Vec<usize>>,
+    /// For each keyword pattern: (plugin, index in that plugin's keywords).
+    keyword_owners: Vec<Vec<(usize, u32)>>,
     wants_keywords: Vec<bool>,
     max_size: Vec<u64>,
     mode_masks: Vec<u32>,
@@ -230,7 +241,7 @@ impl Matcher {
         let mut globs = GlobSetBuilder::new();
         let mut glob_owner = Vec::new();
         let mut keyword_list: Vec<String> = Vec::new();
-        let mut keyword_owners: Vec<Vec<usize>> = Vec::new();
+        let mut keyword_owners: Vec<Vec<(usize, u32)>> = Vec::new();
         for (index, plugin) in plugins.iter().enumerate() {
             for glob in &plugin.interests.path_globs {
                 let compiled = GlobBuilder::new(glob)
@@ -240,13 +251,14 @@ impl Matcher {
                 globs.add(compiled);
                 glob_owner.push(index);
             }
-            for keyword in &plugin.interests.keywords {
+            for (position, keyword) in plugin.interests.keywords.iter().enumerate() {
                 let keyword = keyword.to_ascii_lowercase();
+                let owner = (index, position as u32);
                 match keyword_list.iter().position(|k| *k == keyword) {
-                    Some(at) => keyword_owners[at].push(index),
+                    Some(at) => keyword_owners[at].push(owner),
                     None => {
                         keyword_list.push(keyword);
-                        keyword_owners.push(vec![index]);
+                        keyword_owners.push(vec![owner]);
                     }
                 }
             }
@@ -298,34 +310,38 @@ impl Matcher {
     }
 
     /// Keeps the candidates without keywords, and those with a keyword
-    /// present in `bytes` (one pass for all plugins, stopping early once
-    /// every keyword-wanting candidate is satisfied).
-    pub fn filter_by_keywords(&self, candidates: Vec<usize>, bytes: &[u8]) -> Vec<usize> {
-        let Some(automaton) = &self.keywords else {
-            return candidates;
-        };
-        let mut pending: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|p| self.wants_keywords[*p])
-            .collect();
-        if pending.is_empty() {
-            return candidates;
-        }
-        let mut hit: Vec<usize> = Vec::new();
-        for found in automaton.find_overlapping_iter(bytes) {
-            for owner in &self.keyword_owners[found.pattern().as_usize()] {
-                if let Some(at) = pending.iter().position(|p| p == owner) {
-                    hit.push(pending.swap_remove(at));
+    /// present in `bytes`, with the indexes of their keywords found. One
+    /// pass over the bytes for all plugins' keywords.
+    pub fn filter_by_keywords(&self, candidates: Vec<usize>, bytes: &[u8]) -> Vec<Wanted> {
+        let mut hits: Vec<Vec<u32>> = vec![Vec::new(); candidates.len()];
+        let needs_pass = candidates.iter().any(|p| self.wants_keywords[*p]);
+        if let (Some(automaton), true) = (&self.keywords, needs_pass) {
+            let mut seen = vec![false; self.keyword_owners.len()];
+            let mut unseen = seen.len();
+            for found in automaton.find_overlapping_iter(bytes) {
+                let pattern = found.pattern().as_usize();
+                if std::mem::replace(&mut seen[pattern], true) {
+                    continue;
                 }
-            }
-            if pending.is_empty() {
-                break;
+                for (plugin, position) in &self.keyword_owners[pattern] {
+                    if let Some(at) = candidates.iter().position(|c| c == plugin) {
+                        hits[at].push(*position);
+                    }
+                }
+                unseen -= 1;
+                if unseen == 0 {
+                    break;
+                }
             }
         }
         candidates
             .into_iter()
-            .filter(|p| !self.wants_keywords[*p] || hit.contains(p))
+            .zip(hits)
+            .filter(|(plugin, hits)| !self.wants_keywords[*plugin] || !hits.is_empty())
+            .map(|(plugin, mut keywords)| {
+                keywords.sort_unstable();
+                Wanted { plugin, keywords }
+            })
             .collect()
     }
 

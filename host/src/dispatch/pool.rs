@@ -9,7 +9,7 @@ use std::thread;
 use anyhow::{Result, anyhow};
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{PluginRun, RawFinding};
+use super::{PluginRun, RawFinding, Wanted};
 use crate::plugin::Plugin;
 use crate::runtime::{CallStatus, Instance};
 use crate::walk::{FileData, Snapshot};
@@ -23,8 +23,10 @@ pub enum Job {
     File {
         /// The file.
         file: Arc<FileData>,
-        /// Indexes of the plugins to call.
-        plugins: Vec<usize>,
+        /// What `open` and `list-dir` see during the call.
+        snapshot: Arc<dyn Snapshot>,
+        /// The plugins to call, with their keywords found in the file.
+        plugins: Vec<Wanted>,
         /// For an image file version no longer in the final filesystem:
         /// the layer that removed or replaced it.
         removed_in: Option<usize>,
@@ -33,6 +35,8 @@ pub enum Job {
     Config {
         /// The config blob as stored.
         json: Arc<str>,
+        /// What `open` and `list-dir` see during the call.
+        snapshot: Arc<dyn Snapshot>,
         /// Indexes of the plugins to call.
         plugins: Vec<usize>,
     },
@@ -82,7 +86,6 @@ pub struct PoolOutput {
 /// their results. `feed` runs on the calling thread.
 pub fn run<R>(
     plugins: &[Plugin],
-    snapshot: Arc<dyn Snapshot>,
     workers: usize,
     feed: impl FnOnce(&Sender<Job>) -> R,
 ) -> Result<(PoolOutput, R)> {
@@ -93,9 +96,8 @@ pub fn run<R>(
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let receiver = receiver.clone();
-                let snapshot = Arc::clone(&snapshot);
                 let health = &health;
-                scope.spawn(move || run_worker(plugins, receiver, snapshot, health))
+                scope.spawn(move || run_worker(plugins, receiver, health))
             })
             .collect();
         drop(receiver);
@@ -117,37 +119,41 @@ pub fn run<R>(
     Ok((PoolOutput { findings, runs }, fed))
 }
 
-fn run_worker(
-    plugins: &[Plugin],
-    jobs: Receiver<Job>,
-    snapshot: Arc<dyn Snapshot>,
-    health: &Health,
-) -> PoolOutput {
+fn run_worker(plugins: &[Plugin], jobs: Receiver<Job>, health: &Health) -> PoolOutput {
     let mut instances: Vec<Option<Instance>> = (0..plugins.len()).map(|_| None).collect();
     let mut output = PoolOutput {
         findings: Vec::new(),
         runs: vec![PluginRun::default(); plugins.len()],
     };
     for job in jobs {
-        let (plugin_list, path, layer, removed_in) = match &job {
+        let (calls, path, layer, removed_in): (Vec<(usize, &[u32])>, _, _, _) = match &job {
             Job::File {
                 file,
                 plugins,
                 removed_in,
+                ..
             } => (
-                plugins,
+                plugins
+                    .iter()
+                    .map(|w| (w.plugin, w.keywords.as_slice()))
+                    .collect(),
                 file.path.as_str(),
                 file.layer.as_ref().map(|tag| tag.index),
                 *removed_in,
             ),
-            Job::Config { plugins, .. } => (plugins, "", None, None),
+            Job::Config { plugins, .. } => (
+                plugins.iter().map(|p| (*p, &[][..])).collect(),
+                "",
+                None,
+                None,
+            ),
         };
         let label = if path.is_empty() {
             "image config"
         } else {
             path
         };
-        for &index in plugin_list {
+        for (index, keywords) in calls {
             let run = &mut output.runs[index];
             if health.is_disabled(index) {
                 run.skipped_calls += 1;
@@ -165,10 +171,12 @@ fn run_worker(
                 },
             };
             let result = match &job {
-                Job::File { file, .. } => {
-                    instance.analyze_file(Arc::clone(file), Arc::clone(&snapshot))
+                Job::File { file, snapshot, .. } => {
+                    instance.analyze_file(Arc::clone(file), Arc::clone(snapshot), keywords.to_vec())
                 }
-                Job::Config { json, .. } => instance.analyze_config(json, Arc::clone(&snapshot)),
+                Job::Config { json, snapshot, .. } => {
+                    instance.analyze_config(json, Arc::clone(snapshot))
+                }
             };
             run.record(label, &result);
             health.observe(index, &result.status);

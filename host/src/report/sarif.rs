@@ -75,8 +75,14 @@ pub fn build(result: &ScanResult, set: &PluginSet) -> Value {
         .findings
         .iter()
         .map(|finding| {
+            // Image-config findings have no file: point at the image itself.
+            let path = if finding.path.is_empty() {
+                &result.target.name
+            } else {
+                &finding.path
+            };
             let mut physical = json!({
-                "artifactLocation": { "uri": uri(&finding.path), "uriBaseId": "SRCROOT" },
+                "artifactLocation": { "uri": uri(path), "uriBaseId": "SRCROOT" },
             });
             if let Some(start) = finding.start_line {
                 physical["region"] = json!({
@@ -92,6 +98,9 @@ pub fn build(result: &ScanResult, set: &PluginSet) -> Value {
             });
             if let Some(layer) = &finding.layer {
                 properties["layer"] = json!(layer);
+            }
+            if let Some(removed) = finding.removed_in_layer {
+                properties["removedInLayer"] = json!(removed);
             }
             if let Some(field) = &finding.field_path {
                 properties["fieldPath"] = json!(field);

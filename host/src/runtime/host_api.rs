@@ -30,6 +30,8 @@ const MAX_OPEN_FILES: usize = 256;
 pub struct FileHandle {
     /// The file's bytes and metadata.
     pub data: Arc<FileData>,
+    /// Indexes of the plugin's keywords found in it by the host.
+    pub keywords: Vec<u32>,
 }
 
 /// A log line a plugin wrote, already sanitized.
@@ -210,7 +212,10 @@ impl host::Host for HostState {
         let Some(data) = snapshot.open(&path, self.limits.max_open_bytes) else {
             return Ok(None);
         };
-        let handle = self.table.push(FileHandle { data })?;
+        let handle = self.table.push(FileHandle {
+            data,
+            keywords: Vec::new(),
+        })?;
         self.opened.push(handle.rep());
         Ok(Some(handle))
     }
@@ -293,6 +298,10 @@ impl host::HostFile for HostState {
             .layer
             .as_ref()
             .map(|tag| tag.diff_id.to_string()))
+    }
+
+    fn matched_keywords(&mut self, file: Resource<FileHandle>) -> Result<Vec<u32>> {
+        Ok(self.table.get(&file)?.keywords.clone())
     }
 
     fn read(&mut self, file: Resource<FileHandle>, offset: u64, len: u32) -> Result<Vec<u8>> {

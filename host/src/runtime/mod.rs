@@ -307,11 +307,20 @@ impl Instance {
         outcome.map_err(|err| anyhow!("{}", self.describe_trap(&err)))
     }
 
-    /// Analyze phase for one file.
-    pub fn analyze_file(&mut self, file: Arc<FileData>, snapshot: Arc<dyn Snapshot>) -> CallResult {
+    /// Analyze phase for one file; `keywords` are the indexes of the
+    /// plugin's declared keywords the host's prefilter found in it.
+    pub fn analyze_file(
+        &mut self,
+        file: Arc<FileData>,
+        snapshot: Arc<dyn Snapshot>,
+        keywords: Vec<u32>,
+    ) -> CallResult {
         let started = Instant::now();
         self.begin(Some(snapshot));
-        let handle = match self.store.data_mut().table.push(FileHandle { data: file }) {
+        let handle = match self.store.data_mut().table.push(FileHandle {
+            data: file,
+            keywords,
+        }) {
             Ok(handle) => handle,
             Err(err) => {
                 let status = CallStatus::Failed(format!("resource table: {err}"));

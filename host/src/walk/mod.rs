@@ -48,6 +48,20 @@ pub trait Snapshot: Send + Sync {
     fn list_dir(&self, path: &str, max_names: usize) -> Vec<String>;
 }
 
+/// A snapshot with nothing in it: what plugins called while an image is
+/// still streaming see (its final filesystem does not exist yet).
+pub struct EmptySnapshot;
+
+impl Snapshot for EmptySnapshot {
+    fn open(&self, _path: &str, _max_bytes: u64) -> Option<Arc<FileData>> {
+        None
+    }
+
+    fn list_dir(&self, _path: &str, _max_names: usize) -> Vec<String> {
+        Vec::new()
+    }
+}
+
 /// One regular file met by the walker, not yet read.
 pub trait Entry {
     /// In-target path.

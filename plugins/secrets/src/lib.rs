@@ -37,7 +37,13 @@ impl Plugin for Secrets {
     fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {
         let data = file.read_all(MAX_FILE_SIZE)?;
         let lines = LineIndex::new(&data);
-        for found in Detector::shared().scan(&data) {
+        let keywords = file.matched_keywords();
+        let found = if keywords.is_empty() {
+            Detector::shared().scan(&data)
+        } else {
+            Detector::shared().scan_with_keywords(&data, &keywords)
+        };
+        for found in found {
             let start = lines.line_of(found.start);
             let end = lines.line_of(found.end.saturating_sub(1).max(found.start));
             let finding = Finding::new(
