@@ -23,7 +23,7 @@ impl<'a> File<'a> {
         }
     }
 
-    fn raw(&self) -> &host::File {
+    pub(crate) fn raw(&self) -> &host::File {
         match &self.handle {
             FileHandle::Borrowed(file) => file,
             FileHandle::Owned(file) => file,

@@ -34,6 +34,7 @@
 mod adapter;
 mod file;
 mod model;
+mod regex_set;
 mod text;
 
 #[cfg(feature = "secrets")]
@@ -43,6 +44,7 @@ pub use file::File;
 pub use model::{
     Finding, Interests, OsIdentity, Package, PackageRef, PluginInfo, Reporter, Rule, Severity,
 };
+pub use regex_set::{HostRegexSet, RegexMatch};
 pub use text::{LineIndex, shannon_entropy};
 
 /// Writes a diagnostic line through the host (sanitized and rate-capped there).

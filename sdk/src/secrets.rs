@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::{Rule, Severity, shannon_entropy};
+use crate::{File, HostRegexSet, Rule, Severity, shannon_entropy};
 
 /// One secret-detection rule.
 #[derive(Debug)]
@@ -290,17 +290,19 @@ pub static RULES: &[SecretRule] = &[
     },
 ];
 
-/// A secret found in a buffer.
+/// A secret found in a buffer or a file.
 #[derive(Debug, Clone)]
 pub struct SecretMatch {
     /// The rule that matched.
     pub rule: &'static SecretRule,
-    /// Byte range of the whole match.
+    /// Byte offset where the secret starts.
     pub start: usize,
-    /// End of the match (exclusive).
+    /// Where it ends (exclusive).
     pub end: usize,
     /// The secret value itself.
     pub secret: String,
+    /// 1-based first and last line, when the host computed them.
+    pub lines: Option<(u32, u32)>,
 }
 
 /// Compiled rules. Build once with [`Detector::shared`].
@@ -334,24 +336,6 @@ impl Detector {
         self.scan_rules(data, &self.keywords.rules_present(data))
     }
 
-    /// Like [`Detector::scan`], when the host already found which of
-    /// [`keywords`] occur in `data` (indexes into that list, as
-    /// `File::matched_keywords` gives them): no keyword pass is repeated.
-    pub fn scan_with_keywords(&self, data: &[u8], keyword_hits: &[u32]) -> Vec<SecretMatch> {
-        static DECLARED: OnceLock<Vec<String>> = OnceLock::new();
-        let declared = DECLARED.get_or_init(keywords);
-        let mut present = vec![false; RULES.len()];
-        for hit in keyword_hits {
-            let Some(keyword) = declared.get(*hit as usize) else {
-                continue;
-            };
-            for (index, rule) in RULES.iter().enumerate() {
-                present[index] |= rule.keywords.contains(&keyword.as_str());
-            }
-        }
-        self.scan_rules(data, &present)
-    }
-
     fn scan_rules(&self, data: &[u8], present: &[bool]) -> Vec<SecretMatch> {
         let mut found = Vec::new();
         for (index, rule) in RULES.iter().enumerate() {
@@ -372,21 +356,65 @@ impl Detector {
                     start: secret.start().max(whole.start),
                     end: secret.end(),
                     secret: value,
+                    lines: None,
                 });
             }
         }
-        // A value a specific rule recognised is not reported again as a
-        // generic secret.
-        let specific: Vec<(usize, usize)> = found
-            .iter()
-            .filter(|m| m.rule.id != GENERIC)
-            .map(|m| (m.start, m.end))
-            .collect();
-        found.retain(|m| {
-            m.rule.id != GENERIC || !specific.iter().any(|(s, e)| m.start < *e && *s < m.end)
-        });
-        found.sort_by_key(|m| (m.start, m.rule.id));
-        found
+        settle(found)
+    }
+
+    /// Every secret in `file`, searched natively by the host with the
+    /// rules whose keywords the host found there (`keyword_hits`, as
+    /// `File::matched_keywords` gives them). Only the secrets themselves
+    /// are copied into the plugin. Falls back to reading the file and
+    /// scanning in wasm when the host gave no keyword hits.
+    pub fn scan_file(
+        &self,
+        file: &File,
+        keyword_hits: &[u32],
+        max_size: u64,
+    ) -> Result<Vec<SecretMatch>, String> {
+        if keyword_hits.is_empty() {
+            return Ok(self.scan(&file.read_all(max_size)?));
+        }
+        let present = rules_for_keywords(keyword_hits);
+        let found = HOST_RULES.with(|set| -> Result<Vec<SecretMatch>, String> {
+            let set = set.get_or_init(|| {
+                let patterns: Vec<String> = RULES
+                    .iter()
+                    .map(|rule| format!("(?-u){}", rule.pattern))
+                    .collect();
+                HostRegexSet::compile(&patterns)
+            });
+            let set = set
+                .as_ref()
+                .map_err(|err| format!("host regex set: {err}"))?;
+            let mut found = Vec::new();
+            for (index, rule) in RULES
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| present[*index])
+            {
+                for m in set.find_all(index as u32, file, MAX_MATCHES_PER_RULE) {
+                    let len =
+                        (m.group_end.saturating_sub(m.group_start)).min(MAX_SECRET_BYTES) as u32;
+                    let value =
+                        String::from_utf8_lossy(&file.read_at(m.group_start, len)).into_owned();
+                    if is_allowed(rule, &value) {
+                        continue;
+                    }
+                    found.push(SecretMatch {
+                        rule,
+                        start: m.group_start as usize,
+                        end: m.group_end as usize,
+                        secret: value,
+                        lines: Some((m.start_line, m.end_line)),
+                    });
+                }
+            }
+            Ok(found)
+        })?;
+        Ok(settle(found))
     }
 
     /// Checks a `name=value` pair (an environment variable, say): secrets
@@ -394,6 +422,48 @@ impl Detector {
     pub fn scan_assignment(&self, name: &str, value: &str) -> Vec<SecretMatch> {
         self.scan(format!("{name}={value}").as_bytes())
     }
+}
+
+/// Most matches of one rule in one file.
+const MAX_MATCHES_PER_RULE: u32 = 1_000;
+/// Longest secret value copied into the plugin.
+const MAX_SECRET_BYTES: u64 = 64 << 10;
+
+thread_local! {
+    /// The rules compiled natively by the host, once per instance.
+    static HOST_RULES: std::cell::OnceCell<Result<HostRegexSet, String>> = const { std::cell::OnceCell::new() };
+}
+
+/// Which rules have a keyword among `keyword_hits` (indexes into
+/// [`keywords`]).
+fn rules_for_keywords(keyword_hits: &[u32]) -> Vec<bool> {
+    static DECLARED: OnceLock<Vec<String>> = OnceLock::new();
+    let declared = DECLARED.get_or_init(keywords);
+    let mut present = vec![false; RULES.len()];
+    for hit in keyword_hits {
+        let Some(keyword) = declared.get(*hit as usize) else {
+            continue;
+        };
+        for (index, rule) in RULES.iter().enumerate() {
+            present[index] |= rule.keywords.contains(&keyword.as_str());
+        }
+    }
+    present
+}
+
+/// Orders matches by position; a value a specific rule recognised is not
+/// reported again as a generic secret.
+fn settle(mut found: Vec<SecretMatch>) -> Vec<SecretMatch> {
+    let specific: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|m| m.rule.id != GENERIC)
+        .map(|m| (m.start, m.end))
+        .collect();
+    found.retain(|m| {
+        m.rule.id != GENERIC || !specific.iter().any(|(s, e)| m.start < *e && *s < m.end)
+    });
+    found.sort_by_key(|m| (m.start, m.rule.id));
+    found
 }
 
 /// True when `value` is a documented example or an obvious placeholder.

@@ -15,12 +15,15 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use super::Limits;
+use super::host_regex::{self, RegexCache, RegexSetHandle};
 use super::v0_1_0::bulkhead::plugin::host::{self, LogLevel};
 use super::wit;
 use crate::walk::{FileData, Snapshot};
 
 /// Bytes of the plugin's stderr kept (panic messages land there).
 const STDERR_CAPTURE: usize = 64 << 10;
+/// Regex sets one instance may hold at once.
+const MAX_REGEX_SETS: usize = 16;
 /// Names returned by one `list-dir` call.
 const MAX_LISTED_NAMES: usize = 10_000;
 /// Stored table entries (files opened by path) a call may hold.
@@ -111,13 +114,17 @@ pub struct HostState {
     snapshot: Option<Arc<dyn Snapshot>>,
     /// Table slots of the files opened by path in the current call.
     opened: Vec<u32>,
+    /// Compiled regex sets shared by all instances.
+    regexes: Arc<RegexCache>,
+    /// Regex sets this instance holds.
+    regex_sets: usize,
 }
 
 impl HostState {
     /// A state with a WASI context that grants nothing: no preopened
     /// directory, no environment, no arguments, no network, stdin empty,
     /// stdout discarded, stderr captured for panic messages.
-    pub fn new(limits: Limits) -> Self {
+    pub fn new(limits: Limits, regexes: Arc<RegexCache>) -> Self {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE);
         let wasi = WasiCtxBuilder::new()
             .stderr(stderr.clone())
@@ -135,6 +142,8 @@ impl HostState {
             call: CallReport::default(),
             snapshot: None,
             opened: Vec::new(),
+            regexes,
+            regex_sets: 0,
         }
     }
 
@@ -227,6 +236,24 @@ impl host::Host for HostState {
         })
     }
 
+    fn compile_regex_set(
+        &mut self,
+        patterns: Vec<String>,
+    ) -> Result<Result<Resource<RegexSetHandle>, String>> {
+        if self.regex_sets >= MAX_REGEX_SETS {
+            return Ok(Err(format!(
+                "at most {MAX_REGEX_SETS} regex sets per instance"
+            )));
+        }
+        match self.regexes.compile(&patterns) {
+            Ok(regexes) => {
+                self.regex_sets += 1;
+                Ok(Ok(self.table.push(RegexSetHandle { regexes })?))
+            }
+            Err(message) => Ok(Err(sanitize(&message, 512))),
+        }
+    }
+
     fn report(&mut self, mut finding: wit::Finding) -> Result<bool> {
         if self.call.findings.len() >= self.limits.max_findings_per_call {
             self.call.dropped_findings += 1;
@@ -274,6 +301,29 @@ impl host::Host for HostState {
         }
         self.call.packages.push(package);
         Ok(true)
+    }
+}
+
+impl host::HostRegexSet for HostState {
+    fn find_all(
+        &mut self,
+        set: Resource<RegexSetHandle>,
+        pattern: u32,
+        file: Resource<FileHandle>,
+        max_matches: u32,
+    ) -> Result<Vec<host::RegexMatch>> {
+        let regexes = Arc::clone(&self.table.get(&set)?.regexes);
+        let data = Arc::clone(&self.table.get(&file)?.data);
+        Ok(match regexes.get(pattern as usize) {
+            Some(regex) => host_regex::find_all(regex, &data, max_matches),
+            None => Vec::new(),
+        })
+    }
+
+    fn drop(&mut self, set: Resource<RegexSetHandle>) -> Result<()> {
+        self.regex_sets = self.regex_sets.saturating_sub(1);
+        self.table.delete(set)?;
+        Ok(())
     }
 }
 

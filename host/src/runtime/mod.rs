@@ -11,6 +11,7 @@
 
 pub mod cache;
 pub mod host_api;
+pub mod host_regex;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -35,6 +36,7 @@ pub mod v0_1_0 {
         imports: { default: trappable },
         with: {
             "bulkhead:plugin/host.file": super::host_api::FileHandle,
+            "bulkhead:plugin/host.regex-set": super::host_regex::RegexSetHandle,
         },
     });
 }
@@ -114,6 +116,7 @@ pub struct Runtime {
     cache: Option<CompileCache>,
     limits: Limits,
     stats: CacheStats,
+    regexes: Arc<host_regex::RegexCache>,
     ticker_stop: Arc<AtomicBool>,
 }
 
@@ -160,6 +163,7 @@ impl Runtime {
             cache,
             limits,
             stats: CacheStats::default(),
+            regexes: Arc::default(),
             ticker_stop,
         })
     }
@@ -191,6 +195,7 @@ impl Runtime {
             sha256,
             engine: self.engine.clone(),
             limits: self.limits.clone(),
+            regexes: Arc::clone(&self.regexes),
         })
     }
 
@@ -247,6 +252,7 @@ pub struct LoadedComponent {
     sha256: String,
     engine: Engine,
     limits: Limits,
+    regexes: Arc<host_regex::RegexCache>,
 }
 
 impl LoadedComponent {
@@ -257,7 +263,10 @@ impl LoadedComponent {
 
     /// A fresh instance in a fresh store.
     pub fn instantiate(&self) -> Result<Instance> {
-        let mut store = Store::new(&self.engine, HostState::new(self.limits.clone()));
+        let mut store = Store::new(
+            &self.engine,
+            HostState::new(self.limits.clone(), Arc::clone(&self.regexes)),
+        );
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(deadline_ticks(self.limits.call_timeout));
         store.epoch_deadline_trap();

@@ -86,16 +86,19 @@ pub struct LayerSummary {
 const MAX_WARNINGS: usize = 20;
 
 /// Hashes and counts what passes through.
+/// `hasher` is `None` where another `Hashing` already sees the same bytes.
 struct Hashing<'a, R> {
     inner: R,
-    hasher: &'a mut Sha256,
+    hasher: Option<&'a mut Sha256>,
     count: &'a mut u64,
 }
 
 impl<R: Read> Read for Hashing<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
-        self.hasher.update(&buf[..read]);
+        if let Some(hasher) = self.hasher.as_mut() {
+            hasher.update(&buf[..read]);
+        }
         *self.count += read as u64;
         Ok(read)
     }
@@ -256,7 +259,7 @@ pub fn stream_layer(
     {
         let hashed = Hashing {
             inner: blob,
-            hasher: &mut blob_hasher,
+            hasher: Some(&mut blob_hasher),
             count: &mut blob_bytes,
         };
         let mut buffered = BufReader::with_capacity(256 << 10, hashed);
@@ -282,9 +285,11 @@ pub fn stream_layer(
             seen: 0,
             limit: limits.max_uncompressed,
         };
+        // An uncompressed blob is its own tar: its digest is the diff id,
+        // so it is hashed once.
         let tar_stream: Box<dyn Read + '_> = Box::new(Hashing {
             inner: capped,
-            hasher: &mut diff_hasher,
+            hasher: (compression != "none").then_some(&mut diff_hasher),
             count: &mut uncompressed,
         });
         let mut archive = tar::Archive::new(tar_stream);
@@ -328,7 +333,11 @@ pub fn stream_layer(
     }
     summary.blob_digest = format!("sha256:{}", hex(&blob_hasher.finalize()));
     summary.blob_bytes = blob_bytes;
-    summary.diff_id = format!("sha256:{}", hex(&diff_hasher.finalize()));
+    summary.diff_id = if summary.compression == "none" {
+        summary.blob_digest.clone()
+    } else {
+        format!("sha256:{}", hex(&diff_hasher.finalize()))
+    };
     summary.uncompressed_bytes = uncompressed;
     Ok(summary)
 }

@@ -35,17 +35,22 @@ impl Plugin for Secrets {
     }
 
     fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {
-        let data = file.read_all(MAX_FILE_SIZE)?;
-        let lines = LineIndex::new(&data);
-        let keywords = file.matched_keywords();
-        let found = if keywords.is_empty() {
-            Detector::shared().scan(&data)
-        } else {
-            Detector::shared().scan_with_keywords(&data, &keywords)
-        };
+        let found = Detector::shared().scan_file(file, &file.matched_keywords(), MAX_FILE_SIZE)?;
+        // Lines come from the host when it searched; a fallback scan in
+        // the plugin (no keyword hits given) computes them here.
+        let mut lines: Option<LineIndex> = None;
         for found in found {
-            let start = lines.line_of(found.start);
-            let end = lines.line_of(found.end.saturating_sub(1).max(found.start));
+            let (start, end) = match found.lines {
+                Some(range) => range,
+                None => {
+                    let index = match &lines {
+                        Some(index) => index,
+                        None => lines.insert(LineIndex::new(&file.read_all(MAX_FILE_SIZE)?)),
+                    };
+                    let end = found.end.saturating_sub(1).max(found.start);
+                    (index.line_of(found.start), index.line_of(end))
+                }
+            };
             let finding = Finding::new(
                 found.rule.id,
                 format!("{} found in {}", found.rule.title, file.path()),
