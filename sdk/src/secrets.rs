@@ -263,7 +263,7 @@ pub static RULES: &[SecretRule] = &[
         severity: Severity::High,
         description: "A URL with embedded credentials (scheme://user:password@host).",
         keywords: &["://"],
-        pattern: r#"://[^\s:@/"'<>]{1,64}:(?P<secret>[^\s:@/"'<>]{3,128})@[0-9A-Za-z.\-_\[\]]+"#,
+        pattern: r#"://[[:graph:]&&[^:@/"'<>]]{1,64}:(?P<secret>[[:graph:]&&[^:@/"'<>]]{3,128})@[0-9A-Za-z.\-_\[\]]+"#,
         min_entropy: 1.5,
         allow: &["password", "passwd", "pass", "pwd", "secret", "token"],
     },
@@ -284,7 +284,7 @@ pub static RULES: &[SecretRule] = &[
             "private_key",
             "client_secret",
         ],
-        pattern: r#"(?i)(?:secret|password|passwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key)[a-z0-9_.\-]{0,40}["']?\s{0,8}(?::|=|:=|=>)\s{0,8}["']?(?P<secret>[^\s"'`,;(){}\[\]<>]{12,200})"#,
+        pattern: r#"(?i)(?:secret|password|passwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key)[a-z0-9_.\-]{0,40}["']?\s{0,8}(?::|=|:=|=>)\s{0,8}["']?(?P<secret>[[:graph:]&&[^"'`,;(){}\[\]<>]]{12,200})"#,
         min_entropy: 3.7,
         allow: &[],
     },
@@ -581,6 +581,14 @@ mod tests {
     fn every_rule_compiles() {
         let detector = Detector::shared();
         assert_eq!(detector.regexes.len(), RULES.len());
+    }
+
+    #[test]
+    fn values_with_control_bytes_are_not_secrets() {
+        let binary = b"\0public-key:\0../crypto/dh/dh_ameth.c\0priv_len\0password=\0X9.42abcdefgh1234\0";
+        assert!(Detector::shared().scan(binary).is_empty());
+        let text = b"password = \"q7Vx2LmN9pRt4WzY8bKc\"\n";
+        assert_eq!(Detector::shared().scan(text).len(), 1);
     }
 
     #[test]
