@@ -38,7 +38,11 @@ fn main() {
     println!("warm load (cache + info): {:?}", started.elapsed());
     drop(warm);
 
-    let plugin = set.plugins.iter().find(|p| p.id == "secrets").expect("secrets plugin");
+    let plugin = set
+        .plugins
+        .iter()
+        .find(|p| p.id == "secrets")
+        .expect("secrets plugin");
     let secrets = &plugin.component;
     let rounds = 200;
     let started = Instant::now();
@@ -96,13 +100,26 @@ fn main() {
     let started = Instant::now();
     for _ in 0..rounds {
         let result = instance.analyze_file(Arc::clone(&big), Arc::clone(&snapshot), hits.clone());
-        assert_eq!(result.status, bulkhead::runtime::CallStatus::Ok, "{:?}", result.status);
+        assert_eq!(
+            result.status,
+            bulkhead::runtime::CallStatus::Ok,
+            "{:?}",
+            result.status
+        );
     }
     let elapsed = started.elapsed();
     let fallback = Instant::now();
     let result = instance.analyze_file(Arc::clone(&big), Arc::clone(&snapshot), Vec::new());
-    assert_eq!(result.status, bulkhead::runtime::CallStatus::Ok, "{:?}", result.status);
-    println!("the same without keyword hits (regexes in wasm): {:?}", fallback.elapsed());
+    assert_eq!(
+        result.status,
+        bulkhead::runtime::CallStatus::Ok,
+        "{:?}",
+        result.status
+    );
+    println!(
+        "the same without keyword hits (regexes in wasm): {:?}",
+        fallback.elapsed()
+    );
     println!(
         "secrets scan of a 1 MiB text file (host regexes): {} per call ({:.0} MB/s)",
         per_op(elapsed, rounds),

@@ -585,7 +585,8 @@ mod tests {
 
     #[test]
     fn values_with_control_bytes_are_not_secrets() {
-        let binary = b"\0public-key:\0../crypto/dh/dh_ameth.c\0priv_len\0password=\0X9.42abcdefgh1234\0";
+        let binary =
+            b"\0public-key:\0../crypto/dh/dh_ameth.c\0priv_len\0password=\0X9.42abcdefgh1234\0";
         assert!(Detector::shared().scan(binary).is_empty());
         let text = b"password = \"q7Vx2LmN9pRt4WzY8bKc\"\n";
         assert_eq!(Detector::shared().scan(text).len(), 1);

@@ -10,6 +10,7 @@ mod image_config;
 mod imagebuild;
 mod images;
 mod output;
+mod rules;
 mod sandbox;
 mod secrets;
 mod support;
