@@ -37,6 +37,8 @@ mod model;
 mod regex_set;
 mod text;
 
+#[cfg(feature = "doc")]
+pub mod doc;
 #[cfg(feature = "secrets")]
 pub mod secrets;
 

@@ -230,3 +230,8 @@ pub fn check_fixtures(plugin: &str) {
 fn dockerfile_rules_match_their_fixtures() {
     check_fixtures("dockerfile");
 }
+
+#[test]
+fn kubernetes_rules_match_their_fixtures() {
+    check_fixtures("kubernetes");
+}
