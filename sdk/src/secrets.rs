@@ -495,7 +495,12 @@ fn looks_random(value: &str) -> bool {
         .iter()
         .filter(|c| **c)
         .count();
-    let path_like = value.starts_with('/') || value.starts_with("./") || value.contains("://");
+    // Paths, URLs and cloud resource names point at a secret; they are not one.
+    let path_like = value.starts_with('/')
+        || value.starts_with("./")
+        || value.contains("://")
+        || value.starts_with("arn:")
+        || value.starts_with("projects/");
     let dotted_ident = value.split('.').count() > 2 && !has_digit;
     classes >= 2 && has_digit && !path_like && !dotted_ident
 }

@@ -235,3 +235,8 @@ fn dockerfile_rules_match_their_fixtures() {
 fn kubernetes_rules_match_their_fixtures() {
     check_fixtures("kubernetes");
 }
+
+#[test]
+fn ecs_rules_match_their_fixtures() {
+    check_fixtures("ecs");
+}
