@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Print every rule of the loaded plugins as Markdown (docs/rules.md).
+    Rules {
+        #[command(flatten)]
+        plugins: PluginArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +197,12 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Plugin {
             command: PluginCommand::List { plugins, format },
         } => run_plugin_list(plugins, format),
+        Command::Rules { plugins } => {
+            let runtime = runtime_for(&plugins)?;
+            let set = PluginSet::load(&runtime, !plugins.no_builtin_plugins, &plugins.plugins)?;
+            std::io::stdout().write_all(report::rules_markdown(&set).as_bytes())?;
+            Ok(EXIT_CLEAN)
+        }
     }
 }
 

@@ -28,7 +28,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_expanded_nodes: 2_000_000,
+            max_expanded_nodes: 1_000_000,
             max_depth: 200,
             max_documents: 10_000,
         }

@@ -81,3 +81,22 @@ fn without_curated_plugins_only_added_ones_run() {
     assert_eq!(result["plugins"][0]["status"], "skipped");
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn docs_rules_md_is_generated_from_the_plugins_and_current() {
+    let mut command = bulkhead();
+    command.arg("rules");
+    let output = run(command);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let committed = std::fs::read_to_string(root().join("docs/rules.md")).expect("docs/rules.md");
+    assert!(
+        committed == output.stdout,
+        "docs/rules.md is stale: run `cargo run --release -- rules > docs/rules.md`"
+    );
+    for plugin in ["dockerfile", "ecs", "image-config", "kubernetes", "secrets"] {
+        assert!(
+            output.stdout.contains(&format!("\n## {plugin} ")),
+            "{plugin} missing"
+        );
+    }
+}

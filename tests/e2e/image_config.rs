@@ -132,3 +132,53 @@ fn a_hardened_image_has_no_image_config_findings() {
         plugin(&result, "image-config")
     );
 }
+
+#[test]
+fn dockerfile_rules_run_on_the_dockerfile_rebuilt_from_image_history() {
+    let mut spec = ImageSpec::new(vec![
+        LayerSpec {
+            created_by: "/bin/sh -c #(nop) ADD file:4e1d2bcd in / ",
+            items: vec![Item::File("etc/os-release", b"ID=debian\n".to_vec(), 0o644)],
+        },
+        LayerSpec {
+            created_by: "/bin/sh -c apt-get update",
+            items: vec![Item::File("var/lib/apt/lists/lock", Vec::new(), 0o640)],
+        },
+        LayerSpec {
+            created_by: "RUN /bin/sh -c curl -fsSL https://get.example.com/install.sh | sh # buildkit",
+            items: vec![Item::File("usr/local/bin/tool", b"\x7fELF".to_vec(), 0o755)],
+        },
+    ]);
+    spec.empty_history_before = vec![
+        (2, "ENV DB_PASSWORD=hunter2hunter2"),
+        (2, "EXPOSE map[22/tcp:{}]"),
+    ];
+    spec.config = json!({ "User": "app", "Healthcheck": { "Test": ["CMD", "true"] } });
+    let result = scan_image(&spec);
+    let mut found: Vec<(String, String)> = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["plugin"]["id"] == "dockerfile")
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["field_path"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    // History index: 0 ADD, 1 apt-get update, 2 ENV, 3 EXPOSE, 4 curl | sh.
+    let expected: Vec<(String, String)> = [
+        ("dockerfile/DF-016", "history[1].created_by"),
+        ("dockerfile/DF-029", "history[2].created_by"),
+        ("dockerfile/DF-036", "history[4].created_by"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(
+        found, expected,
+        "ADD file:... (DF-004) and the root/healthcheck rules do not apply to history"
+    );
+}

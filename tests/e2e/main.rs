@@ -5,6 +5,7 @@
 mod cache;
 mod cli;
 mod debian;
+mod hostile_configs;
 mod hostile_images;
 mod image_config;
 mod imagebuild;

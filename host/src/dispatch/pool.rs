@@ -56,11 +56,14 @@ impl Health {
         }
     }
 
+    /// A timeout switches the plugin off at once (every further call
+    /// would cost the full deadline); out-of-memory and other failures do
+    /// after [`MAX_FAILURES`] (they are cheap, and may be one odd file).
     fn observe(&self, plugin: usize, status: &CallStatus) {
         let disable = match status {
             CallStatus::Ok => false,
-            CallStatus::TimedOut | CallStatus::OutOfMemory => true,
-            CallStatus::Failed(_) => {
+            CallStatus::TimedOut => true,
+            CallStatus::OutOfMemory | CallStatus::Failed(_) => {
                 self.failures[plugin].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_FAILURES
             }
         };

@@ -1,8 +1,11 @@
 //! Report: renders a [`ScanResult`] in the format the user chose.
 
 pub mod progress;
+mod rules_doc;
 mod sarif;
 mod table;
+
+pub use rules_doc::rules_markdown;
 
 use anyhow::Result;
 

@@ -226,13 +226,13 @@ fn check_from(all: &[Instruction], hits: &mut Vec<Hit>) {
         .iter()
         .take_while(|i| i.keyword != "FROM")
         .filter(|i| i.keyword == "ARG")
-        .filter_map(|i| {
+        .map(|i| {
             let text = i.args.trim();
             let (name, value) = text.split_once('=').unwrap_or((text, ""));
-            Some((
+            (
                 name.trim().to_string(),
                 value.trim().trim_matches('"').to_string(),
-            ))
+            )
         })
         .collect();
     let names = stage_names(all);
@@ -416,33 +416,33 @@ fn check_copy(
             }
         }
     }
-    if let Some(mode) = instruction.flag("chmod") {
-        if is_world_writable(mode) {
-            hits.push(Hit {
-                rule: "DF-038",
-                message: format!("--chmod={mode} makes files world-writable"),
-                at,
-                secret: None,
-            });
-        }
+    if let Some(mode) = instruction.flag("chmod")
+        && is_world_writable(mode)
+    {
+        hits.push(Hit {
+            rule: "DF-038",
+            message: format!("--chmod={mode} makes files world-writable"),
+            at,
+            secret: None,
+        });
     }
     if source == Source::History {
         return;
     }
-    if instruction.keyword == "COPY" {
-        if let Some(from) = instruction.flag("from") {
-            let names = stage_names(all);
-            let own = names.get(instruction.stage).cloned().flatten();
-            if own.as_deref() == Some(&from.to_ascii_lowercase())
-                || from == instruction.stage.to_string()
-            {
-                hits.push(Hit {
-                    rule: "DF-005",
-                    message: format!("COPY --from={from} names its own stage"),
-                    at,
-                    secret: None,
-                });
-            }
+    if instruction.keyword == "COPY"
+        && let Some(from) = instruction.flag("from")
+    {
+        let names = stage_names(all);
+        let own = names.get(instruction.stage).cloned().flatten();
+        if own.as_deref() == Some(&from.to_ascii_lowercase())
+            || from == instruction.stage.to_string()
+        {
+            hits.push(Hit {
+                rule: "DF-005",
+                message: format!("COPY --from={from} names its own stage"),
+                at,
+                secret: None,
+            });
         }
     }
     if sources.len() > 1 && !dest.ends_with('/') {

@@ -47,7 +47,7 @@ fn to_instruction(created_by: &str) -> String {
         None => text,
     };
     if let Some(rest) = text.strip_prefix("/bin/sh -c #(nop)") {
-        return rest.trim().to_string();
+        return normalize_expose(rest.trim());
     }
     if let Some(cmd) = text.strip_prefix("/bin/sh -c ") {
         return format!("RUN {cmd}");
@@ -55,5 +55,21 @@ fn to_instruction(created_by: &str) -> String {
     if let Some(cmd) = text.strip_prefix("RUN /bin/sh -c ") {
         return format!("RUN {cmd}");
     }
-    text.to_string()
+    normalize_expose(text)
+}
+
+/// The classic builder records `EXPOSE 22/tcp 80/tcp` as
+/// `EXPOSE map[22/tcp:{} 80/tcp:{}]`.
+fn normalize_expose(instruction: &str) -> String {
+    let Some(ports) = instruction
+        .strip_prefix("EXPOSE map[")
+        .and_then(|p| p.strip_suffix(']'))
+    else {
+        return instruction.to_string();
+    };
+    let ports: Vec<&str> = ports
+        .split_whitespace()
+        .map(|p| p.trim_end_matches(":{}"))
+        .collect();
+    format!("EXPOSE {}", ports.join(" "))
 }

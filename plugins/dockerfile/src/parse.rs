@@ -292,7 +292,7 @@ pub fn substitute(text: &str, args: &[(String, String)]) -> String {
                 default = Some(value);
                 break;
             }
-            if !braced && !(next.is_ascii_alphanumeric() || next == '_') {
+            if !(braced || next.is_ascii_alphanumeric() || next == '_') {
                 break;
             }
             name.push(next);

@@ -397,12 +397,13 @@ pub fn plugin_rules() -> Vec<Rule> {
         .iter()
         .map(|spec| {
             let mut description = spec.description.to_string();
+            if !spec.on_history {
+                description.push_str(
+                    " Not checked on image history (it does not carry what the rule needs).",
+                );
+            }
             if !spec.peers.is_empty() {
                 description.push_str(&format!(" Peers: {}.", spec.peers));
-            }
-            if !spec.on_history {
-                description
-                    .push_str(" Not checked on images (the history does not carry what it needs).");
             }
             Rule::new(spec.id, spec.title, spec.severity)
                 .description(&description)

@@ -225,16 +225,16 @@ fn check_task(task: &Node, prefix: &str, findings: &mut Vec<Finding>) {
         .iter()
         .enumerate()
     {
-        if let Some(efs) = volume.get("efsVolumeConfiguration") {
-            if efs.get("transitEncryption").and_then(Node::str) != Some("ENABLED") {
-                hit(
-                    findings,
-                    "ECS-012",
-                    "EFS volume without transit encryption".into(),
-                    line_of(efs, "transitEncryption"),
-                    format!("{prefix}volumes[{index}].efsVolumeConfiguration.transitEncryption"),
-                );
-            }
+        if let Some(efs) = volume.get("efsVolumeConfiguration")
+            && efs.get("transitEncryption").and_then(Node::str) != Some("ENABLED")
+        {
+            hit(
+                findings,
+                "ECS-012",
+                "EFS volume without transit encryption".into(),
+                line_of(efs, "transitEncryption"),
+                format!("{prefix}volumes[{index}].efsVolumeConfiguration.transitEncryption"),
+            );
         }
     }
     let task_memory = task.get("memory").is_some();

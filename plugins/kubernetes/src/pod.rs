@@ -182,15 +182,15 @@ pub fn check_pod(spec: &Node, path: &str, annotations: Option<&Node>, hits: &mut
 
 /// Checks shared by pod and container security contexts.
 fn check_shared_context(ctx: &Node, path: &str, hits: &mut Hits) {
-    if let Some(windows) = ctx.get("windowsOptions") {
-        if windows.get("hostProcess").and_then(Node::bool) == Some(true) {
-            hits.push(
-                "K8S-001",
-                "hostProcess is true".into(),
-                line_of(windows, "hostProcess"),
-                format!("{path}.windowsOptions.hostProcess"),
-            );
-        }
+    if let Some(windows) = ctx.get("windowsOptions")
+        && windows.get("hostProcess").and_then(Node::bool) == Some(true)
+    {
+        hits.push(
+            "K8S-001",
+            "hostProcess is true".into(),
+            line_of(windows, "hostProcess"),
+            format!("{path}.windowsOptions.hostProcess"),
+        );
     }
     if let Some(selinux) = ctx.get("seLinuxOptions") {
         let kind = selinux.get("type").and_then(Node::str).unwrap_or("");
@@ -217,25 +217,25 @@ fn check_shared_context(ctx: &Node, path: &str, hits: &mut Hits) {
             }
         }
     }
-    if let Some(profile) = ctx.get("seccompProfile") {
-        if profile.get("type").and_then(Node::str) == Some("Unconfined") {
-            hits.push(
-                "K8S-010",
-                "seccomp profile is Unconfined".into(),
-                line_of(profile, "type"),
-                format!("{path}.seccompProfile.type"),
-            );
-        }
+    if let Some(profile) = ctx.get("seccompProfile")
+        && profile.get("type").and_then(Node::str) == Some("Unconfined")
+    {
+        hits.push(
+            "K8S-010",
+            "seccomp profile is Unconfined".into(),
+            line_of(profile, "type"),
+            format!("{path}.seccompProfile.type"),
+        );
     }
-    if let Some(profile) = ctx.get("appArmorProfile") {
-        if profile.get("type").and_then(Node::str) == Some("Unconfined") {
-            hits.push(
-                "K8S-007",
-                "AppArmor profile is Unconfined".into(),
-                line_of(profile, "type"),
-                format!("{path}.appArmorProfile.type"),
-            );
-        }
+    if let Some(profile) = ctx.get("appArmorProfile")
+        && profile.get("type").and_then(Node::str) == Some("Unconfined")
+    {
+        hits.push(
+            "K8S-007",
+            "AppArmor profile is Unconfined".into(),
+            line_of(profile, "type"),
+            format!("{path}.appArmorProfile.type"),
+        );
     }
 }
 
@@ -389,17 +389,16 @@ impl Container<'_> {
             a.get(&format!(
                 "container.apparmor.security.beta.kubernetes.io/{name}"
             ))
-        }) {
-            if annotation.str() == Some("unconfined") {
-                hits.push(
-                    "K8S-007",
-                    "AppArmor annotation is unconfined".into(),
-                    annotation.line,
-                    format!(
-                        "metadata.annotations.container.apparmor.security.beta.kubernetes.io/{name}"
-                    ),
-                );
-            }
+        }) && annotation.str() == Some("unconfined")
+        {
+            hits.push(
+                "K8S-007",
+                "AppArmor annotation is unconfined".into(),
+                annotation.line,
+                format!(
+                    "metadata.annotations.container.apparmor.security.beta.kubernetes.io/{name}"
+                ),
+            );
         }
         self.check_ports_and_probes(hits);
         self.check_image_and_resources(hits);

@@ -111,15 +111,15 @@ pub fn check_role(role: &Node, prefix: &str, hits: &mut Hits) {
 
 /// RoleBinding and ClusterRoleBinding.
 pub fn check_binding(binding: &Node, prefix: &str, hits: &mut Hits) {
-    if let Some(role_ref) = binding.get("roleRef") {
-        if role_ref.get("name").and_then(Node::str) == Some("cluster-admin") {
-            hits.push(
-                "K8S-036",
-                "binds cluster-admin".into(),
-                role_ref.key_line("name").unwrap_or(role_ref.line),
-                join(prefix, "roleRef.name"),
-            );
-        }
+    if let Some(role_ref) = binding.get("roleRef")
+        && role_ref.get("name").and_then(Node::str) == Some("cluster-admin")
+    {
+        hits.push(
+            "K8S-036",
+            "binds cluster-admin".into(),
+            role_ref.key_line("name").unwrap_or(role_ref.line),
+            join(prefix, "roleRef.name"),
+        );
     }
     for (index, subject) in binding
         .get("subjects")
