@@ -12,7 +12,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 measure() {  # label, command...
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$scratch/time" "$@" > /dev/null 2> "$scratch/err" || true
+  /usr/bin/time -q -f "%e %M" -o "$scratch/time" "$@" > /dev/null 2> "$scratch/err" || true
   read -r wall rss < "$scratch/time"
   printf '%-58s %8.2f s %9d KiB\n' "$label" "$wall" "$rss"
 }
