@@ -466,6 +466,50 @@ fn settle(mut found: Vec<SecretMatch>) -> Vec<SecretMatch> {
     found
 }
 
+/// Words that make a variable name credential-like.
+const SECRET_NAME_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "access_key",
+    "private_key",
+    "credential",
+    "auth_key",
+];
+
+/// True for a variable name like `DB_PASSWORD` or `apiToken`; names that
+/// point at a secret (`*_FILE`, `*_PATH`, `*_ARN`) are not.
+pub fn secret_like_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_NAME_WORDS.iter().any(|word| lower.contains(word))
+        && !(lower.ends_with("_file") || lower.ends_with("_path") || lower.ends_with("_arn"))
+}
+
+/// Why a variable (an environment entry, an ARG) holds a secret.
+#[derive(Debug, Clone)]
+pub enum VariableSecret {
+    /// Its value matched a secret rule.
+    Value(SecretMatch),
+    /// Its name is credential-like and it has a literal value.
+    Name,
+}
+
+/// Checks one `name=value` variable with the shared rules: a value that is
+/// a secret, or a credential-like name with a literal value.
+pub fn classify_variable(name: &str, value: &str) -> Option<VariableSecret> {
+    if let Some(found) = Detector::shared()
+        .scan_assignment(name, value)
+        .into_iter()
+        .next()
+    {
+        return Some(VariableSecret::Value(found));
+    }
+    (!value.is_empty() && secret_like_name(name)).then_some(VariableSecret::Name)
+}
+
 /// True when `value` is a documented example or an obvious placeholder.
 pub fn is_allowed(rule: &SecretRule, value: &str) -> bool {
     if rule

@@ -1,7 +1,7 @@
 //! The checks over a parsed Dockerfile. Each produces `Hit`s: a rule id, a
 //! message, and the instruction it is about.
 
-use bulkhead_sdk::secrets::Detector;
+use bulkhead_sdk::secrets::{VariableSecret, classify_variable, secret_like_name};
 
 use crate::parse::{Dockerfile, Instruction, substitute};
 
@@ -44,18 +44,6 @@ const SYSTEM_DIRS: &[&str] = &[
     "/usr/lib",
     "/usr/sbin",
     "/var",
-];
-const SECRET_NAMES: &[&str] = &[
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "api_key",
-    "apikey",
-    "access_key",
-    "private_key",
-    "credential",
-    "auth_key",
 ];
 const SECRET_FILES: &[&str] = &[
     "id_rsa",
@@ -481,31 +469,25 @@ fn check_copy(
 
 fn check_secret_vars(instruction: &Instruction, at: usize, hits: &mut Vec<Hit>) {
     for (name, value) in assignments(instruction) {
-        let lower = name.to_ascii_lowercase();
-        let found = Detector::shared().scan_assignment(&name, &value);
-        if let Some(first) = found.into_iter().next() {
-            hits.push(Hit {
+        let keyword = &instruction.keyword;
+        match classify_variable(&name, &value) {
+            Some(VariableSecret::Value(found)) => hits.push(Hit {
                 rule: "DF-029",
-                message: format!(
-                    "{} {name} holds a {}",
-                    instruction.keyword, first.rule.title
-                ),
+                message: format!("{keyword} {name} holds a {}", found.rule.title),
                 at,
-                secret: Some(first.secret),
-            });
-        } else if SECRET_NAMES.iter().any(|s| lower.contains(s))
-            && !lower.ends_with("_file")
-            && !lower.ends_with("_path")
-        {
-            hits.push(Hit {
+                secret: Some(found.secret),
+            }),
+            // A build argument named like a secret leaks whatever value it
+            // is given at build time, default or not.
+            _ if secret_like_name(&name) => hits.push(Hit {
                 rule: "DF-029",
                 message: format!(
-                    "{} {name} is named like a secret; its value is stored in the image",
-                    instruction.keyword
+                    "{keyword} {name} is named like a secret; its value is stored in the image"
                 ),
                 at,
                 secret: None,
-            });
+            }),
+            _ => {}
         }
     }
 }

@@ -6,7 +6,7 @@
 //! Trivy nor Checkov fully check on task-definition JSON.
 
 use bulkhead_sdk::doc::{self, Node};
-use bulkhead_sdk::secrets::Detector;
+use bulkhead_sdk::secrets::{VariableSecret, classify_variable};
 use bulkhead_sdk::{
     File, Finding, Interests, Plugin, PluginInfo, Reporter, Rule, Severity, export_plugin,
 };
@@ -14,18 +14,6 @@ use bulkhead_sdk::{
 /// Largest task definition read.
 const MAX_SIZE: u64 = 16 << 20;
 const SH: &str = "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html";
-const SECRET_NAMES: &[&str] = &[
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "api_key",
-    "apikey",
-    "access_key",
-    "private_key",
-    "credential",
-];
-
 type Spec = (
     &'static str,
     &'static str,
@@ -310,13 +298,11 @@ fn check_container(container: &Node, at: &str, task_memory: bool, findings: &mut
             format!("{at}.memory"),
         );
     }
-    for (index, variable) in container
+    let variables = container
         .get("environment")
         .map(Node::items)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+        .unwrap_or_default();
+    for (index, variable) in variables.iter().enumerate() {
         let (Some(name), Some(value)) = (
             variable.get("name").and_then(Node::str),
             variable.get("value").and_then(Node::str),
@@ -325,12 +311,8 @@ fn check_container(container: &Node, at: &str, task_memory: bool, findings: &mut
         };
         let field = format!("{at}.environment[{index}].value");
         let line = line_of(variable, "value");
-        if let Some(found) = Detector::shared()
-            .scan_assignment(name, value)
-            .into_iter()
-            .next()
-        {
-            findings.push(
+        match classify_variable(name, value) {
+            Some(VariableSecret::Value(found)) => findings.push(
                 Finding::new(
                     "ECS-007",
                     format!("{} in environment variable {name}", found.rule.title),
@@ -338,16 +320,8 @@ fn check_container(container: &Node, at: &str, task_memory: bool, findings: &mut
                 .line(line)
                 .field_path(field)
                 .secret(found.secret),
-            );
-            continue;
-        }
-        let lower = name.to_ascii_lowercase();
-        if !value.is_empty()
-            && SECRET_NAMES.iter().any(|s| lower.contains(s))
-            && !lower.ends_with("_file")
-            && !lower.ends_with("_arn")
-        {
-            hit(
+            ),
+            Some(VariableSecret::Name) => hit(
                 findings,
                 "ECS-007",
                 format!(
@@ -355,7 +329,8 @@ fn check_container(container: &Node, at: &str, task_memory: bool, findings: &mut
                 ),
                 line,
                 field,
-            );
+            ),
+            None => {}
         }
     }
     let capabilities = container

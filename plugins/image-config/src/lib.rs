@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use bulkhead_sdk::secrets::Detector;
+use bulkhead_sdk::secrets::{VariableSecret, classify_variable};
 use bulkhead_sdk::{
     File, Finding, Interests, Plugin, PluginInfo, Reporter, Rule, Severity, export_plugin,
 };
@@ -26,7 +26,7 @@ fn rules() -> Vec<Rule> {
             .remediation("Create an unprivileged user and set `USER <name>` (or a numeric UID other than 0) as the last user instruction.")
             .reference(CIS),
         Rule::new("secret-in-env", "Secret in an environment variable", Severity::Critical)
-            .description("An `Env` entry of the image config holds a credential (same rules as the secrets plugin). Anyone who pulls the image can read it with `docker inspect`.")
+            .description("An `Env` entry of the image config holds a credential (same rules as the secrets plugin), or is named like one and has a literal value. Anyone who pulls the image can read it with `docker inspect`.")
             .remediation("Remove the variable from the image; inject the secret at run time (orchestrator secrets, a mounted file, a secret manager).")
             .reference(DOCKLE),
         Rule::new("ssh-port-exposed", "SSH port 22 exposed", Severity::Medium)
@@ -126,16 +126,27 @@ fn check_env(config: &Value, out: &mut Reporter) {
         let Some((name, value)) = entry.as_str().and_then(|e| e.split_once('=')) else {
             continue;
         };
-        for found in Detector::shared().scan_assignment(name, value) {
-            out.finding(
-                Finding::new(
-                    "secret-in-env",
-                    format!("{} in environment variable {name}", found.rule.title),
-                )
-                .field_path(format!("config.Env[{index}]"))
-                .severity(found.rule.severity)
-                .secret(found.secret),
-            );
+        let field = format!("config.Env[{index}]");
+        match classify_variable(name, value) {
+            Some(VariableSecret::Value(found)) => {
+                out.finding(
+                    Finding::new(
+                        "secret-in-env",
+                        format!("{} in environment variable {name}", found.rule.title),
+                    )
+                    .field_path(field)
+                    .severity(found.rule.severity)
+                    .secret(found.secret),
+                );
+            }
+            Some(VariableSecret::Name) => {
+                out.finding(
+                    Finding::new("secret-in-env", format!("environment variable {name} is named like a secret and has a literal value"))
+                        .field_path(field)
+                        .severity(Severity::High),
+                );
+            }
+            None => {}
         }
     }
 }

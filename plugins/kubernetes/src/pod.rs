@@ -3,7 +3,7 @@
 //! and dangerous mounts and capabilities.
 
 use bulkhead_sdk::doc::Node;
-use bulkhead_sdk::secrets::Detector;
+use bulkhead_sdk::secrets::{VariableSecret, classify_variable};
 
 use crate::Hits;
 
@@ -72,18 +72,6 @@ const SENSITIVE_PATHS: &[&str] = &[
     "/var/lib/kubelet",
     "/var/lib/docker",
 ];
-const SECRET_NAMES: &[&str] = &[
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "api_key",
-    "apikey",
-    "access_key",
-    "private_key",
-    "credential",
-];
-
 /// Line of `key` in `node`, else the node's own line.
 fn line_of(node: &Node, key: &str) -> u32 {
     node.key_line(key).unwrap_or(node.line)
@@ -570,14 +558,8 @@ impl Container<'_> {
     }
 
     fn check_env(&self, hits: &mut Hits) {
-        for (index, var) in self
-            .node
-            .get("env")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        let vars = self.node.get("env").map(Node::items).unwrap_or_default();
+        for (index, var) in vars.iter().enumerate() {
             let (Some(name), Some(value)) = (
                 var.get("name").and_then(Node::str),
                 var.get("value").and_then(Node::str),
@@ -586,32 +568,21 @@ impl Container<'_> {
             };
             let field = format!("{}.env[{index}].value", self.path);
             let line = line_of(var, "value");
-            if let Some(found) = Detector::shared()
-                .scan_assignment(name, value)
-                .into_iter()
-                .next()
-            {
-                hits.push_secret(
+            match classify_variable(name, value) {
+                Some(VariableSecret::Value(found)) => hits.push_secret(
                     "K8S-024",
                     format!("{} in env {name}", found.rule.title),
                     line,
                     field,
                     found.secret,
-                );
-                continue;
-            }
-            let lower = name.to_ascii_lowercase();
-            if !value.is_empty()
-                && SECRET_NAMES.iter().any(|s| lower.contains(s))
-                && !lower.ends_with("_file")
-                && !lower.ends_with("_path")
-            {
-                hits.push(
+                ),
+                Some(VariableSecret::Name) => hits.push(
                     "K8S-024",
                     format!("env {name} is named like a secret and has a literal value"),
                     line,
                     field,
-                );
+                ),
+                None => {}
             }
         }
     }
