@@ -167,6 +167,21 @@ struct ScanArgs {
     /// Never draw the progress line.
     #[arg(long)]
     no_progress: bool,
+    /// Grant a read-only directory to the plugins that ask for NAME
+    /// (they see it at /data); repeatable.
+    #[arg(long = "grant", value_name = "NAME=DIR", value_parser = parse_grant)]
+    grants: Vec<(String, PathBuf)>,
+    /// Vulnerability database directory: the same as --grant vulnerability-db=DIR.
+    #[arg(long, value_name = "DIR")]
+    db: Option<PathBuf>,
+}
+
+fn parse_grant(text: &str) -> Result<(String, PathBuf), String> {
+    let (name, dir) = text.split_once('=').ok_or("use NAME=DIR")?;
+    if name.is_empty() || dir.is_empty() {
+        return Err("use NAME=DIR".into());
+    }
+    Ok((name.to_string(), PathBuf::from(dir)))
 }
 
 /// Runs the command line and returns the process exit code.
@@ -232,11 +247,16 @@ fn runtime_for(args: &PluginArgs) -> Result<Runtime> {
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let runtime = runtime_for(&args.plugins)?;
-    let set = PluginSet::load(
+    let mut set = PluginSet::load(
         &runtime,
         !args.plugins.no_builtin_plugins,
         &args.plugins.plugins,
     )?;
+    let mut grants = args.grants.clone();
+    if let Some(db) = &args.db {
+        grants.push(("vulnerability-db".to_string(), db.clone()));
+    }
+    set.grant(&grants)?;
     let loaded = started.elapsed();
     let skip_dirs = if args.skip_dirs.is_empty() {
         vec![".git".to_string()]

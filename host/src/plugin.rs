@@ -110,6 +110,8 @@ pub struct Interests {
     pub include_deleted: bool,
     /// Mode bits that make a file wanted regardless of globs.
     pub mode_mask: u32,
+    /// Name of the read-only directory the plugin asks for.
+    pub data_directory: Option<String>,
 }
 
 /// Where a plugin came from.
@@ -281,6 +283,10 @@ fn validate(
             package_inventory: info.interests.package_inventory,
             include_deleted: info.interests.include_deleted,
             mode_mask: info.interests.mode_mask,
+            data_directory: info
+                .interests
+                .data_directory
+                .map(|name| sanitize(&name, 64)),
         },
         origin,
         component,
@@ -302,6 +308,33 @@ fn valid_rule_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+impl PluginSet {
+    /// Grants each `(name, dir)`: the plugins that ask for a data directory
+    /// of that name see `dir` read-only at `/data`. A grant no plugin asks
+    /// for, or a directory that does not exist, is an error naming it.
+    pub fn grant(&mut self, grants: &[(String, PathBuf)]) -> Result<()> {
+        for (name, dir) in grants {
+            ensure!(
+                dir.is_dir(),
+                "cannot grant {name}={}: not a directory",
+                dir.display()
+            );
+            let mut granted = false;
+            for plugin in &mut self.plugins {
+                if plugin.interests.data_directory.as_deref() == Some(name.as_str()) {
+                    plugin.component = plugin.component.with_data_dir(dir.clone());
+                    granted = true;
+                }
+            }
+            ensure!(
+                granted,
+                "no loaded plugin asks for a data directory named {name:?}"
+            );
+        }
+        Ok(())
+    }
 }
 
 /// A readable name for a plugin origin.

@@ -85,6 +85,8 @@ pub struct Interests {
     pub include_deleted: bool,
     /// Files with any of these mode bits are handed over regardless of globs.
     pub mode_mask: u32,
+    /// Name of a read-only directory the plugin needs (seen at `/data`).
+    pub data_directory: Option<String>,
 }
 
 impl Default for Interests {
@@ -97,6 +99,7 @@ impl Default for Interests {
             package_inventory: false,
             include_deleted: false,
             mode_mask: 0,
+            data_directory: None,
         }
     }
 }
@@ -146,6 +149,13 @@ impl Interests {
     /// replaced (their bytes are still in the image).
     pub fn include_deleted(mut self) -> Self {
         self.include_deleted = true;
+        self
+    }
+
+    /// Ask for a read-only directory the user grants under `name` (for
+    /// instance `vulnerability-db`); it appears at `/data`.
+    pub fn data_directory(mut self, name: &str) -> Self {
+        self.data_directory = Some(name.to_string());
         self
     }
 
@@ -215,6 +225,7 @@ impl PluginInfo {
                 package_inventory: self.interests.package_inventory,
                 include_deleted: self.interests.include_deleted,
                 mode_mask: self.interests.mode_mask,
+                data_directory: self.interests.data_directory,
             },
         }
     }

@@ -230,3 +230,67 @@ pub fn wait_with_peak_rss(pid: i32) -> (i32, i64) {
     };
     (code, usage.ru_maxrss)
 }
+
+#[test]
+fn a_granted_data_directory_is_readable_read_only_and_confined() {
+    let outer = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        outer.path().join("outside.txt"),
+        "root:x:0:0:root:/root:/bin/sh\n",
+    )
+    .expect("write");
+    let db = outer.path().join("db");
+    std::fs::create_dir_all(db.join("records")).expect("mkdir");
+    std::fs::write(db.join("records/one.json"), "{\"id\": \"GHSA-1\"}").expect("write");
+    let target = outer.path().join("target");
+    std::fs::create_dir_all(&target).expect("mkdir");
+    std::fs::write(target.join("read-here.txt"), "trigger\n").expect("write");
+    let wasm = fixture_plugin("reader");
+    let wasm = wasm.to_str().expect("utf-8");
+
+    let granted = scan_json(
+        &target,
+        &[
+            "--no-builtin-plugins",
+            "--plugin",
+            wasm,
+            "--db",
+            db.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(granted.code, 0, "{}", granted.stderr);
+    let result = granted.json();
+    let messages: Vec<String> = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {}",
+                f["rule_id"].as_str().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        vec!["reader/read: read 16 bytes from /data/records/one.json"]
+    );
+    assert!(!db.join("planted.txt").exists(), "the grant is read-only");
+
+    let ungranted = scan_json(&target, &["--no-builtin-plugins", "--plugin", wasm]).json();
+    assert_eq!(ungranted["findings"][0]["message"], "no data directory");
+
+    let unknown = scan_json(
+        &target,
+        &[
+            "--no-builtin-plugins",
+            "--plugin",
+            wasm,
+            "--grant",
+            &format!("osv={}", db.display()),
+        ],
+    );
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("\"osv\""), "{}", unknown.stderr);
+}

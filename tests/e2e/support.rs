@@ -12,7 +12,9 @@ use serde_json::Value;
 mod build_support;
 
 /// The hostile test plugins under `tests/plugins/`.
-pub const FIXTURE_PLUGINS: &[&str] = &["looper", "hog", "panicker", "snooper", "flooder", "liar"];
+pub const FIXTURE_PLUGINS: &[&str] = &[
+    "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader",
+];
 
 /// The workspace root.
 pub fn root() -> PathBuf {

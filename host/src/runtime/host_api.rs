@@ -121,16 +121,27 @@ pub struct HostState {
 }
 
 impl HostState {
-    /// A state with a WASI context that grants nothing: no preopened
-    /// directory, no environment, no arguments, no network, stdin empty,
-    /// stdout discarded, stderr captured for panic messages.
-    pub fn new(limits: Limits, regexes: Arc<RegexCache>) -> Self {
+    /// A state with a WASI context that grants nothing: no environment, no
+    /// arguments, no network, stdin empty, stdout discarded, stderr
+    /// captured for panic messages, and no directory except `data_dir`
+    /// (read-only, at `/data`) when the user granted one.
+    pub fn new(
+        limits: Limits,
+        regexes: Arc<RegexCache>,
+        data_dir: Option<&std::path::Path>,
+    ) -> Result<Self> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE);
-        let wasi = WasiCtxBuilder::new()
+        let mut builder = WasiCtxBuilder::new();
+        builder
             .stderr(stderr.clone())
-            .allow_blocking_current_thread(true)
-            .build();
-        HostState {
+            .allow_blocking_current_thread(true);
+        if let Some(dir) = data_dir {
+            // The one directory a plugin may see: granted by the user,
+            // read-only, at /data. wasmtime-wasi confines it with cap-std.
+            builder.preopened_dir(dir, "/data", wasmtime_wasi::FsPerms::ReadOnly)?;
+        }
+        let wasi = builder.build();
+        Ok(HostState {
             table: ResourceTable::new(),
             wasi,
             stderr,
@@ -144,7 +155,7 @@ impl HostState {
             opened: Vec::new(),
             regexes,
             regex_sets: 0,
-        }
+        })
     }
 
     pub(super) fn begin_call(&mut self, snapshot: Option<Arc<dyn Snapshot>>) {

@@ -196,6 +196,7 @@ impl Runtime {
             engine: self.engine.clone(),
             limits: self.limits.clone(),
             regexes: Arc::clone(&self.regexes),
+            data_dir: None,
         })
     }
 
@@ -253,9 +254,18 @@ pub struct LoadedComponent {
     engine: Engine,
     limits: Limits,
     regexes: Arc<host_regex::RegexCache>,
+    data_dir: Option<Arc<std::path::PathBuf>>,
 }
 
 impl LoadedComponent {
+    /// The same component, whose instances see `dir` read-only at `/data`.
+    pub fn with_data_dir(&self, dir: std::path::PathBuf) -> LoadedComponent {
+        LoadedComponent {
+            data_dir: Some(Arc::new(dir)),
+            ..self.clone()
+        }
+    }
+
     /// sha256 of the component bytes, hex.
     pub fn sha256(&self) -> &str {
         &self.sha256
@@ -263,10 +273,13 @@ impl LoadedComponent {
 
     /// A fresh instance in a fresh store.
     pub fn instantiate(&self) -> Result<Instance> {
-        let mut store = Store::new(
-            &self.engine,
-            HostState::new(self.limits.clone(), Arc::clone(&self.regexes)),
-        );
+        let state = HostState::new(
+            self.limits.clone(),
+            Arc::clone(&self.regexes),
+            self.data_dir.as_deref().map(|dir| dir.as_path()),
+        )
+        .map_err(|err| anyhow!("opening the granted data directory: {err:#}"))?;
+        let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(deadline_ticks(self.limits.call_timeout));
         store.epoch_deadline_trap();
