@@ -15,7 +15,7 @@ pub struct Spec {
     pub description: &'static str,
     /// How to fix it.
     pub remediation: &'static str,
-    /// Equivalent peer ids, `;`-separated (`trivy:DS001; hadolint:DL3007`).
+    /// Equivalent peer ids, `;`-separated (`trivy:DS-0001; hadolint:DL3007`).
     pub peers: &'static str,
     /// Also checked on the Dockerfile reconstructed from image history.
     pub on_history: bool,
@@ -31,7 +31,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "FROM names an image without a tag or with `latest` (after ARG substitution), so builds are not reproducible and can pull a different image at any time.",
         remediation: "Pin the base image to a version tag, better to a digest: `FROM debian:12.5@sha256:...`.",
-        peers: "trivy:DS001; hadolint:DL3006, DL3007",
+        peers: "trivy:DS-0001; hadolint:DL3006, DL3007",
         on_history: false,
     },
     Spec {
@@ -40,7 +40,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "The last stage sets no USER, or its last USER is root/0: the container's main process runs as root.",
         remediation: "Add `USER <non-root user>` (or a UID other than 0) at the end of the final stage.",
-        peers: "trivy:DS002; checkov:CKV_DOCKER_3, CKV_DOCKER_8",
+        peers: "trivy:DS-0002; checkov:CKV_DOCKER_3, CKV_DOCKER_8",
         on_history: false,
     },
     Spec {
@@ -49,7 +49,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "`EXPOSE 22`: containers should not run an SSH server.",
         remediation: "Remove `EXPOSE 22` and the SSH server; use `docker exec`/`kubectl exec`.",
-        peers: "trivy:DS004; checkov:CKV_DOCKER_1",
+        peers: "trivy:DS-0004; checkov:CKV_DOCKER_1",
         on_history: false,
     },
     Spec {
@@ -58,7 +58,7 @@ pub static SPECS: &[Spec] = &[
         severity: Low,
         description: "ADD copies a local file or directory that is not an archive; ADD's extra behaviour (URL download, auto-extraction) is a surprise waiting to happen.",
         remediation: "Use COPY for local files.",
-        peers: "trivy:DS005; hadolint:DL3020; checkov:CKV_DOCKER_4",
+        peers: "trivy:DS-0005; hadolint:DL3020; checkov:CKV_DOCKER_4",
         on_history: false,
     },
     Spec {
@@ -67,7 +67,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "`COPY --from` names the stage the instruction is in.",
         remediation: "Name an earlier stage or an image.",
-        peers: "trivy:DS006; hadolint:DL3022",
+        peers: "trivy:DS-0006; hadolint:DL3022",
         on_history: false,
     },
     Spec {
@@ -76,7 +76,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "A stage has more than one ENTRYPOINT; only the last one takes effect.",
         remediation: "Keep one ENTRYPOINT per stage.",
-        peers: "trivy:DS007; hadolint:DL4004",
+        peers: "trivy:DS-0007; hadolint:DL4004",
         on_history: false,
     },
     Spec {
@@ -85,7 +85,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "EXPOSE names a port outside 1-65535 or not a number.",
         remediation: "Expose valid ports only.",
-        peers: "trivy:DS008; hadolint:DL3011",
+        peers: "trivy:DS-0008; hadolint:DL3011",
         on_history: true,
     },
     Spec {
@@ -94,7 +94,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "WORKDIR is a relative path, which depends on the previous WORKDIR.",
         remediation: "Use an absolute path.",
-        peers: "trivy:DS009; hadolint:DL3000",
+        peers: "trivy:DS-0009; hadolint:DL3000",
         on_history: true,
     },
     Spec {
@@ -103,7 +103,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "RUN uses sudo: unpredictable TTY and signal behaviour, and a sign the image carries sudo.",
         remediation: "Run the step as root with USER root and switch back, or use gosu in entrypoints.",
-        peers: "trivy:DS010; hadolint:DL3004",
+        peers: "trivy:DS-0010; hadolint:DL3004",
         on_history: true,
     },
     Spec {
@@ -112,7 +112,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "COPY with more than one source needs a destination ending with `/`.",
         remediation: "End the destination with `/`.",
-        peers: "trivy:DS011; hadolint:DL3021",
+        peers: "trivy:DS-0011; hadolint:DL3021",
         on_history: false,
     },
     Spec {
@@ -121,7 +121,7 @@ pub static SPECS: &[Spec] = &[
         severity: Critical_,
         description: "Two stages have the same `AS` name; `--from` references become ambiguous.",
         remediation: "Give each stage a unique name.",
-        peers: "trivy:DS012; hadolint:DL3024",
+        peers: "trivy:DS-0012; hadolint:DL3024",
         on_history: false,
     },
     Spec {
@@ -130,7 +130,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "RUN changes directory with `cd`; later readers and steps do not see it.",
         remediation: "Use WORKDIR.",
-        peers: "trivy:DS013; hadolint:DL3003",
+        peers: "trivy:DS-0013; hadolint:DL3003",
         on_history: true,
     },
     Spec {
@@ -139,7 +139,7 @@ pub static SPECS: &[Spec] = &[
         severity: Low,
         description: "The Dockerfile uses both curl and wget: two tools for one job in the image.",
         remediation: "Use one of them.",
-        peers: "trivy:DS014; hadolint:DL4001",
+        peers: "trivy:DS-0014; hadolint:DL4001",
         on_history: true,
     },
     Spec {
@@ -148,7 +148,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "`yum install` without `yum clean all` in the same RUN leaves the cache in the layer.",
         remediation: "Add `&& yum clean all` to the same RUN.",
-        peers: "trivy:DS015; hadolint:DL3032",
+        peers: "trivy:DS-0015; hadolint:DL3032",
         on_history: true,
     },
     Spec {
@@ -157,7 +157,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "A stage has more than one CMD; only the last one takes effect.",
         remediation: "Keep one CMD per stage.",
-        peers: "trivy:DS016; hadolint:DL4003",
+        peers: "trivy:DS-0016; hadolint:DL4003",
         on_history: false,
     },
     Spec {
@@ -166,7 +166,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "`apt-get update` runs in a RUN without an install: the index goes stale in the layer cache and later installs use it.",
         remediation: "`RUN apt-get update && apt-get install -y ...` in one RUN.",
-        peers: "trivy:DS017; hadolint:DL3009",
+        peers: "trivy:DS-0017; hadolint:DL3009",
         on_history: true,
     },
     Spec {
@@ -175,7 +175,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "`dnf install` without `dnf clean all` in the same RUN.",
         remediation: "Add `&& dnf clean all`.",
-        peers: "trivy:DS019; hadolint:DL3040",
+        peers: "trivy:DS-0019; hadolint:DL3040",
         on_history: true,
     },
     Spec {
@@ -184,7 +184,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "`zypper install` without `zypper clean` in the same RUN.",
         remediation: "Add `&& zypper clean`.",
-        peers: "trivy:DS020; hadolint:DL3036",
+        peers: "trivy:DS-0020; hadolint:DL3036",
         on_history: true,
     },
     Spec {
@@ -193,7 +193,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "`apt-get install` without `-y`/`--yes`/`--assume-yes` waits for an answer the build never gives.",
         remediation: "Add `-y`.",
-        peers: "trivy:DS021; hadolint:DL3014",
+        peers: "trivy:DS-0021; hadolint:DL3014",
         on_history: true,
     },
     Spec {
@@ -202,7 +202,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "MAINTAINER is deprecated.",
         remediation: "Use `LABEL org.opencontainers.image.authors=...`.",
-        peers: "trivy:DS022; hadolint:DL4000",
+        peers: "trivy:DS-0022; hadolint:DL4000",
         on_history: true,
     },
     Spec {
@@ -211,7 +211,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "A stage has more than one HEALTHCHECK; only the last one takes effect.",
         remediation: "Keep one HEALTHCHECK.",
-        peers: "trivy:DS023; hadolint:DL4005",
+        peers: "trivy:DS-0023; hadolint:DL4005",
         on_history: false,
     },
     Spec {
@@ -220,7 +220,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "`apt-get upgrade`/`dist-upgrade` in a build makes the image depend on the day it was built.",
         remediation: "Use an up-to-date base image; install pinned versions.",
-        peers: "trivy:DS024; hadolint:DL3005",
+        peers: "trivy:DS-0024 (releases before 0.76); hadolint:DL3005",
         on_history: true,
     },
     Spec {
@@ -229,7 +229,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "`apk add` without `--no-cache` keeps the index in the layer.",
         remediation: "Use `apk add --no-cache`.",
-        peers: "trivy:DS025; hadolint:DL3019",
+        peers: "trivy:DS-0025; hadolint:DL3019",
         on_history: true,
     },
     Spec {
@@ -238,7 +238,7 @@ pub static SPECS: &[Spec] = &[
         severity: Low,
         description: "The final stage defines no HEALTHCHECK.",
         remediation: "Add `HEALTHCHECK CMD <probe>`, or configure probes in the orchestrator.",
-        peers: "trivy:DS026; checkov:CKV_DOCKER_2",
+        peers: "trivy:DS-0026; checkov:CKV_DOCKER_2",
         on_history: false,
     },
     Spec {
@@ -247,7 +247,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "`microdnf install` without `microdnf clean all` in the same RUN.",
         remediation: "Add `&& microdnf clean all`.",
-        peers: "trivy:DS027; hadolint:DL3041",
+        peers: "trivy:DS-0027; hadolint:DL3041",
         on_history: true,
     },
     Spec {
@@ -256,7 +256,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "Recommended packages are installed too: a larger image and attack surface.",
         remediation: "Add `--no-install-recommends`.",
-        peers: "trivy:DS029; hadolint:DL3015",
+        peers: "trivy:DS-0029; hadolint:DL3015",
         on_history: true,
     },
     Spec {
@@ -274,7 +274,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "WORKDIR is `/` or a system directory (`/bin`, `/usr`, `/etc`, ...): files the app writes land among system files.",
         remediation: "Use a dedicated directory such as `/app`.",
-        peers: "",
+        peers: "trivy:DS-0030",
         on_history: true,
     },
     Spec {
@@ -283,7 +283,7 @@ pub static SPECS: &[Spec] = &[
         severity: Critical_,
         description: "An ARG or ENV is named like a credential, or its value is one (same rules as the secrets plugin). Build args and env values are stored in the image config and history.",
         remediation: "Use BuildKit secrets (`RUN --mount=type=secret`) and runtime secret injection.",
-        peers: "trivy:DS031",
+        peers: "trivy:DS-0031",
         on_history: true,
     },
     Spec {
@@ -292,7 +292,7 @@ pub static SPECS: &[Spec] = &[
         severity: High,
         description: "COPY/ADD copies a file that usually holds credentials (SSH keys, `.env`, `.npmrc`, `.pypirc`, cloud credentials, `*.pem`, `*.key`).",
         remediation: "Mount it at build time with `RUN --mount=type=secret` or provide it at run time.",
-        peers: "trivy:DS031",
+        peers: "trivy:DS-0031",
         on_history: false,
     },
     Spec {
@@ -355,7 +355,7 @@ pub static SPECS: &[Spec] = &[
         severity: Medium,
         description: "ADD downloads a URL without `--checksum`: the content can change under the same URL.",
         remediation: "Use `ADD --checksum=sha256:<digest> <url> <dest>`, or curl with a checksum check.",
-        peers: "hadolint:DL3020 (related); trivy:DS005 (related)",
+        peers: "hadolint:DL3020 (related); trivy:DS-0005 (related)",
         on_history: true,
     },
     Spec {
