@@ -10,7 +10,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::dispatch::{LayerOutcome, PluginRun, RawFinding};
+use crate::dispatch::{LayerOutcome, PluginRun, RawFinding, RawPackage};
 use crate::plugin::{Plugin, PluginSet, Severity};
 use crate::runtime::hex;
 
@@ -98,6 +98,72 @@ pub struct Finding {
     pub fingerprint: String,
     /// Who reported it.
     pub plugin: Provenance,
+}
+
+/// A package of the inventory, with where it was found.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Package {
+    /// OSV ecosystem (`Debian:12`, `PyPI`, `npm`, ...).
+    pub ecosystem: String,
+    /// Name.
+    pub name: String,
+    /// Installed version.
+    pub version: String,
+    /// Package URL.
+    pub purl: String,
+    /// Source package, where the ecosystem has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
+    /// Source package version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_version: Option<String>,
+    /// In-target path of the file it was found in.
+    pub path: String,
+    /// The image layer that introduced that file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<LayerRef>,
+    /// The plugin that found it.
+    pub plugin: String,
+}
+
+/// Stamps, de-duplicates and sorts the packages plugins reported.
+pub fn merge_packages(
+    set: &PluginSet,
+    raw: Vec<RawPackage>,
+    layers: &[LayerOutcome],
+) -> Vec<Package> {
+    let mut packages: Vec<Package> = raw
+        .into_iter()
+        .filter_map(|item| {
+            let plugin = set.plugins.get(item.plugin)?;
+            let clean = |text: String| crate::runtime::host_api::sanitize(&text, 1024);
+            let package = item.package;
+            Some(Package {
+                ecosystem: clean(package.ecosystem),
+                name: clean(package.name),
+                version: clean(package.version),
+                purl: clean(package.purl),
+                source_name: package.source_name.map(clean),
+                source_version: package.source_version.map(clean),
+                path: item.path,
+                layer: layer_ref(item.layer, layers),
+                plugin: plugin.id.clone(),
+            })
+        })
+        .collect();
+    packages.sort();
+    packages.dedup();
+    packages
+}
+
+fn layer_ref(index: Option<usize>, layers: &[LayerOutcome]) -> Option<LayerRef> {
+    index
+        .and_then(|index| layers.get(index))
+        .map(|outcome| LayerRef {
+            index: outcome.info.index,
+            diff_id: outcome.info.diff_id.clone(),
+            created_by: outcome.info.created_by.clone(),
+        })
 }
 
 /// Options of the merge.

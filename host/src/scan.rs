@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::dispatch::{self, DispatchOptions, ImageScan, PluginRun};
-use crate::merge::{self, Finding, MergeOptions};
+use crate::merge::{self, Finding, MergeOptions, Package};
 use crate::plugin::{Origin, PluginSet, Severity};
 use crate::source::{self, Platform, TargetKind};
 
@@ -103,6 +103,8 @@ pub struct Summary {
     pub files_walked: u64,
     /// Files handed to at least one plugin.
     pub files_analyzed: u64,
+    /// Packages in the inventory.
+    pub packages: usize,
 }
 
 impl Summary {
@@ -135,6 +137,8 @@ pub struct ScanResult {
     pub plugins: Vec<PluginOutcome>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
+    /// Packages found (the inventory), sorted.
+    pub packages: Vec<Package>,
     /// Paths that could not be read.
     pub errors: Vec<String>,
 }
@@ -173,19 +177,17 @@ pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
         .image
         .as_ref()
         .map_or(&[][..], |image| &image.layers[..]);
-    let findings = merge::merge(
-        target.name(),
-        set,
-        analyzed.findings,
-        &mut runs,
-        layers,
-        &options.merge,
-    );
+    let packages = merge::merge_packages(set, analyzed.packages, layers);
+    let os = analyzed.image.as_ref().and_then(|image| image.os.as_ref());
+    let mut raw = analyzed.findings;
+    raw.extend(dispatch::post::run(set, &packages, os, &mut runs));
+    let findings = merge::merge(target.name(), set, raw, &mut runs, layers, &options.merge);
 
     let mut summary = Summary {
         findings: findings.len(),
         files_walked: analyzed.files_walked,
         files_analyzed: analyzed.files_dispatched,
+        packages: packages.len(),
         ..Summary::default()
     };
     for finding in &findings {
@@ -222,6 +224,7 @@ pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
         summary,
         plugins,
         findings,
+        packages,
         errors: analyzed.errors,
     })
 }

@@ -10,6 +10,7 @@ mod hostile_images;
 mod image_config;
 mod imagebuild;
 mod images;
+mod inventory;
 mod output;
 mod rules;
 mod sandbox;

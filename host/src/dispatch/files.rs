@@ -57,6 +57,7 @@ pub fn analyze(
     })?;
     Ok(DispatchOutput {
         findings: pooled.findings,
+        packages: pooled.packages,
         runs: pooled.runs,
         files_walked: walk.files,
         files_dispatched: dispatched,

@@ -512,8 +512,20 @@ pub fn analyze(
         })
         .collect();
 
+    // Early plugins reported packages before finality was known: keep the
+    // ones from file versions in the final filesystem of intact layers.
+    let packages = pooled
+        .packages
+        .into_iter()
+        .filter(|p| {
+            p.layer.is_none_or(|index| {
+                !broken.get(index).copied().unwrap_or(true) && overlay.is_final(index, &p.path)
+            })
+        })
+        .collect();
     Ok(DispatchOutput {
         findings,
+        packages,
         runs: pooled.runs,
         files_walked,
         files_dispatched: dispatched,

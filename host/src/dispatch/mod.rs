@@ -13,8 +13,9 @@
 //! feeds the pool.
 
 mod files;
-mod image;
+pub(crate) mod image;
 mod pool;
+pub mod post;
 
 pub use pool::default_workers;
 
@@ -30,7 +31,7 @@ use crate::source::Target;
 use crate::walk::WalkLimits;
 use crate::walk::layer::LayerLimits;
 
-pub use image::{ImageScan, LayerOutcome};
+pub use image::{ImageScan, LayerOutcome, OsRelease};
 
 /// Error messages and log lines kept per plugin.
 const KEPT_MESSAGES: usize = 10;
@@ -48,6 +49,19 @@ pub struct RawFinding {
     pub removed_in: Option<usize>,
     /// What the plugin reported.
     pub finding: wit::Finding,
+}
+
+/// A package as a plugin reported it, with the file it was found in.
+#[derive(Debug)]
+pub struct RawPackage {
+    /// Index of the plugin in the [`PluginSet`].
+    pub plugin: usize,
+    /// In-target path of the file it was found in.
+    pub path: String,
+    /// Index of the image layer that file version comes from.
+    pub layer: Option<usize>,
+    /// What the plugin reported.
+    pub package: wit::InstalledPackage,
 }
 
 /// How one plugin's calls went.
@@ -80,7 +94,7 @@ pub struct PluginRun {
 }
 
 impl PluginRun {
-    fn record(&mut self, path: &str, result: &CallResult) {
+    pub(crate) fn record(&mut self, path: &str, result: &CallResult) {
         self.calls += 1;
         self.busy_ms += result.elapsed.as_millis() as u64;
         self.dropped_findings += result.report.dropped_findings;
@@ -112,7 +126,7 @@ impl PluginRun {
         }
     }
 
-    fn record_failure(&mut self, path: &str, message: &str) {
+    pub(crate) fn record_failure(&mut self, path: &str, message: &str) {
         self.calls += 1;
         self.failed += 1;
         self.note_error(format!("{path}: {message}"));
@@ -182,6 +196,8 @@ impl Default for DispatchOptions {
 pub struct DispatchOutput {
     /// Findings, unvalidated.
     pub findings: Vec<RawFinding>,
+    /// Packages found in files of the final filesystem.
+    pub packages: Vec<RawPackage>,
     /// Per plugin, in [`PluginSet`] order.
     pub runs: Vec<PluginRun>,
     /// Regular files met.

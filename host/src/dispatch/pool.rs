@@ -9,7 +9,7 @@ use std::thread;
 use anyhow::{Result, anyhow};
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{PluginRun, RawFinding, Wanted};
+use super::{PluginRun, RawFinding, RawPackage, Wanted};
 use crate::plugin::Plugin;
 use crate::runtime::{CallStatus, Instance};
 use crate::walk::{FileData, Snapshot};
@@ -81,6 +81,8 @@ impl Health {
 pub struct PoolOutput {
     /// Findings, unvalidated.
     pub findings: Vec<RawFinding>,
+    /// Packages reported.
+    pub packages: Vec<RawPackage>,
     /// Per plugin.
     pub runs: Vec<PluginRun>,
 }
@@ -111,21 +113,31 @@ pub fn run<R>(
     });
 
     let mut findings = Vec::new();
+    let mut packages = Vec::new();
     let mut runs = vec![PluginRun::default(); plugins.len()];
     for output in outputs {
         let output = output.map_err(|_| anyhow!("a dispatch worker panicked"))?;
         findings.extend(output.findings);
+        packages.extend(output.packages);
         for (run, worker_run) in runs.iter_mut().zip(output.runs) {
             run.absorb(worker_run);
         }
     }
-    Ok((PoolOutput { findings, runs }, fed))
+    Ok((
+        PoolOutput {
+            findings,
+            packages,
+            runs,
+        },
+        fed,
+    ))
 }
 
 fn run_worker(plugins: &[Plugin], jobs: Receiver<Job>, health: &Health) -> PoolOutput {
     let mut instances: Vec<Option<Instance>> = (0..plugins.len()).map(|_| None).collect();
     let mut output = PoolOutput {
         findings: Vec::new(),
+        packages: Vec::new(),
         runs: vec![PluginRun::default(); plugins.len()],
     };
     for job in jobs {
@@ -194,6 +206,18 @@ fn run_worker(plugins: &[Plugin], jobs: Receiver<Job>, health: &Health) -> PoolO
                     removed_in,
                     finding,
                 });
+            }
+            // A package in a file version that a later layer removed is
+            // not installed in the image.
+            if removed_in.is_none() {
+                for package in result.report.packages {
+                    output.packages.push(RawPackage {
+                        plugin: index,
+                        path: path.to_string(),
+                        layer,
+                        package,
+                    });
+                }
             }
         }
     }

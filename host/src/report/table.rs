@@ -46,6 +46,13 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         "\nTotal: {} (critical {}, high {}, medium {}, low {}, info {})",
         summary.findings, summary.critical, summary.high, summary.medium, summary.low, summary.info
     );
+    if summary.packages > 0 {
+        let _ = writeln!(
+            out,
+            "Packages: {} in the inventory (--format json lists them)",
+            summary.packages
+        );
+    }
     let _ = writeln!(out, "Plugins:");
     for plugin in &result.plugins {
         let status = match plugin.status {

@@ -1,0 +1,123 @@
+//! OS package databases: dpkg (`status`, distroless `status.d/*`) and apk
+//! (`installed`). Both are paragraphs of `Key: value` lines.
+
+use bulkhead_sdk::Package;
+
+use crate::os::Os;
+use crate::package;
+
+/// Paragraphs of `key: value` fields (continuation lines skipped).
+fn paragraphs(text: &str, separator: char) -> Vec<Vec<(String, String)>> {
+    let mut all = Vec::new();
+    let mut current = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                all.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if line.starts_with(' ') || line.starts_with('\t') {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once(separator) {
+            current.push((key.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    if !current.is_empty() {
+        all.push(current);
+    }
+    all
+}
+
+fn field<'a>(paragraph: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    paragraph
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn ecosystem(os: &Os, fallback: &str) -> String {
+    let name = match os.id.as_str() {
+        "ubuntu" => "Ubuntu",
+        "debian" => "Debian",
+        "alpine" => "Alpine",
+        _ => fallback,
+    };
+    match (name, os.version_id.as_str()) {
+        (_, "") => name.to_string(),
+        ("Alpine", version) => {
+            let minor: Vec<&str> = version.split('.').take(2).collect();
+            format!("Alpine:v{}", minor.join("."))
+        }
+        (name, version) => format!("{name}:{version}"),
+    }
+}
+
+/// Installed packages of a dpkg status file.
+pub fn dpkg(text: &str, os: &Os) -> Vec<Package> {
+    let distro = if os.id.is_empty() {
+        "debian".to_string()
+    } else {
+        os.id.clone()
+    };
+    paragraphs(text, ':')
+        .into_iter()
+        .filter(|p| field(p, "Status").is_none_or(|s| s.ends_with(" installed")))
+        .filter_map(|p| {
+            let name = field(&p, "Package")?;
+            let version = field(&p, "Version")?;
+            let arch = field(&p, "Architecture").unwrap_or("all");
+            let mut purl = format!("pkg:deb/{distro}/{name}@{}?arch={arch}", encode(version));
+            if !os.version_id.is_empty() {
+                purl.push_str(&format!("&distro={distro}-{}", os.version_id));
+            }
+            let mut found = package(ecosystem(os, "Debian"), name, version, purl);
+            // `Source: name (version)` when the source version differs.
+            if let Some(source) = field(&p, "Source") {
+                let (source_name, source_version) = match source.split_once(' ') {
+                    Some((n, v)) => (n, Some(v.trim_matches(|c| c == '(' || c == ')'))),
+                    None => (source, None),
+                };
+                found.source_name = Some(source_name.to_string());
+                found.source_version = Some(source_version.unwrap_or(version).to_string());
+            }
+            Some(found)
+        })
+        .collect()
+}
+
+/// Installed packages of an apk database.
+pub fn apk(text: &str, os: &Os) -> Vec<Package> {
+    paragraphs(text, ':')
+        .into_iter()
+        .filter_map(|p| {
+            let name = field(&p, "P")?;
+            let version = field(&p, "V")?;
+            let arch = field(&p, "A").unwrap_or("noarch");
+            let mut purl = format!("pkg:apk/alpine/{name}@{}?arch={arch}", encode(version));
+            if !os.version_id.is_empty() {
+                purl.push_str(&format!("&distro={}", os.version_id));
+            }
+            let mut found = package(ecosystem(os, "Alpine"), name, version, purl);
+            if let Some(origin) = field(&p, "o") {
+                found.source_name = Some(origin.to_string());
+                found.source_version = Some(version.to_string());
+            }
+            Some(found)
+        })
+        .collect()
+}
+
+/// Percent-encodes what purl versions must not hold raw.
+pub fn encode(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            ':' => "%3A".to_string(),
+            '+' => "%2B".to_string(),
+            '@' => "%40".to_string(),
+            ' ' => "%20".to_string(),
+            other => other.to_string(),
+        })
+        .collect()
+}

@@ -1,0 +1,133 @@
+//! Language ecosystems: Python metadata, npm manifests and lockfiles,
+//! Cargo.lock.
+
+use bulkhead_sdk::Package;
+use serde_json::Value;
+
+use crate::dpkg::encode;
+use crate::package;
+
+/// Most dependencies read from one lockfile.
+const MAX_LOCK_ENTRIES: usize = 100_000;
+
+/// `Name:` and `Version:` of a `METADATA` / `PKG-INFO` file.
+pub fn python(text: &str) -> Option<Package> {
+    let mut name = None;
+    let mut version = None;
+    for line in text.lines() {
+        if line.is_empty() {
+            break; // the body starts after the headers
+        }
+        if let Some(value) = line.strip_prefix("Name:") {
+            name = Some(value.trim().to_string());
+        } else if let Some(value) = line.strip_prefix("Version:") {
+            version = Some(value.trim().to_string());
+        }
+    }
+    let (name, version) = (name?, version?);
+    // PEP 503 normalization for the purl.
+    let normalized: String = name.to_ascii_lowercase().replace(['_', '.'], "-");
+    Some(package(
+        "PyPI".into(),
+        &name,
+        &version,
+        format!("pkg:pypi/{normalized}@{}", encode(&version)),
+    ))
+}
+
+fn npm_purl(name: &str, version: &str) -> String {
+    format!("pkg:npm/{}@{}", name.replace('@', "%40"), encode(version))
+}
+
+/// `name` and `version` of a package.json.
+pub fn package_json(text: &str) -> Option<Package> {
+    let manifest: Value = serde_json::from_str(text).ok()?;
+    let name = manifest["name"].as_str()?;
+    let version = manifest["version"].as_str()?;
+    Some(package(
+        "npm".into(),
+        name,
+        version,
+        npm_purl(name, version),
+    ))
+}
+
+/// Every dependency of a package-lock.json (v1: `dependencies`, nested;
+/// v2/v3: `packages` keyed by `node_modules/...` path).
+pub fn package_lock(text: &str) -> Result<Vec<Package>, String> {
+    let lock: Value =
+        serde_json::from_str(text).map_err(|err| format!("package-lock.json: {err}"))?;
+    let mut found = Vec::new();
+    if let Some(packages) = lock["packages"].as_object() {
+        for (path, entry) in packages.iter().take(MAX_LOCK_ENTRIES) {
+            let Some(name) = path.rsplit_once("node_modules/").map(|(_, n)| n) else {
+                continue; // "" is the root project
+            };
+            if let Some(version) = entry["version"].as_str() {
+                found.push(package(
+                    "npm".into(),
+                    name,
+                    version,
+                    npm_purl(name, version),
+                ));
+            }
+        }
+        return Ok(found);
+    }
+    // v1: nested dependencies, walked with an explicit stack.
+    let mut stack: Vec<&Value> = vec![&lock["dependencies"]];
+    while let Some(dependencies) = stack.pop() {
+        let Some(map) = dependencies.as_object() else {
+            continue;
+        };
+        for (name, entry) in map {
+            if found.len() >= MAX_LOCK_ENTRIES {
+                return Ok(found);
+            }
+            if let Some(version) = entry["version"].as_str() {
+                found.push(package(
+                    "npm".into(),
+                    name,
+                    version,
+                    npm_purl(name, version),
+                ));
+            }
+            stack.push(&entry["dependencies"]);
+        }
+    }
+    Ok(found)
+}
+
+/// `[[package]]` entries of a Cargo.lock.
+pub fn cargo_lock(text: &str) -> Vec<Package> {
+    let mut found = Vec::new();
+    let mut name: Option<String> = None;
+    let mut version: Option<String> = None;
+    let mut flush = |name: &mut Option<String>, version: &mut Option<String>| {
+        if let (Some(n), Some(v)) = (name.take(), version.take()) {
+            let purl = format!("pkg:cargo/{n}@{}", encode(&v));
+            found.push(package("crates.io".into(), &n, &v, purl));
+        }
+    };
+    for line in text.lines().map(str::trim) {
+        if line == "[[package]]" {
+            flush(&mut name, &mut version);
+            continue;
+        }
+        let quoted = |rest: &str| {
+            rest.trim()
+                .trim_start_matches('=')
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        };
+        if let Some(rest) = line.strip_prefix("name ") {
+            name = Some(quoted(rest));
+        } else if let Some(rest) = line.strip_prefix("version ") {
+            version = Some(quoted(rest));
+        }
+    }
+    flush(&mut name, &mut version);
+    found.truncate(MAX_LOCK_ENTRIES);
+    found
+}

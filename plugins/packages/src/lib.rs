@@ -1,0 +1,95 @@
+//! Curated plugin `packages`: the package inventory of a target, one module
+//! per source. Each package carries its OSV ecosystem, name, version and
+//! purl; the host adds the file and the layer. It runs on the final
+//! filesystem only, so packages in files a later layer deleted are not
+//! listed.
+
+mod dpkg;
+mod lang;
+mod os;
+
+use bulkhead_sdk::{
+    File, Finding, Interests, Package, Plugin, PluginInfo, Reporter, Rule, Severity, export_plugin,
+};
+
+/// Largest package database read.
+const MAX_SIZE: u64 = 64 << 20;
+
+struct Packages;
+
+impl Plugin for Packages {
+    fn info() -> PluginInfo {
+        PluginInfo::new(
+            "packages",
+            env!("CARGO_PKG_VERSION"),
+            "Lists installed packages: dpkg (status and distroless status.d), apk, Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock.",
+        )
+        .rule(
+            Rule::new("unreadable-database", "Package database could not be read", Severity::Info)
+                .description("A package database or manifest was found but could not be parsed; its packages are missing from the inventory.")
+                .remediation("Check the file; report it if it is a valid database."),
+        )
+        .interests(
+            Interests::files([
+                "**/var/lib/dpkg/status",
+                "**/var/lib/dpkg/status.d/*",
+                "**/lib/apk/db/installed",
+                "**/*.dist-info/METADATA",
+                "**/*.egg-info/PKG-INFO",
+                "**/node_modules/*/package.json",
+                "**/node_modules/@*/*/package.json",
+                "**/package-lock.json",
+                "**/Cargo.lock",
+            ])
+            .max_file_size(MAX_SIZE),
+        )
+    }
+
+    fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {
+        let path = file.path();
+        let text = file.read_text(MAX_SIZE)?;
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let found: Vec<Package> =
+            if path.ends_with("var/lib/dpkg/status") || path.contains("var/lib/dpkg/status.d/") {
+                dpkg::dpkg(&text, &os::identify())
+            } else if path.ends_with("lib/apk/db/installed") {
+                dpkg::apk(&text, &os::identify())
+            } else if name == "METADATA" || name == "PKG-INFO" {
+                lang::python(&text).into_iter().collect()
+            } else if name == "package-lock.json" {
+                match lang::package_lock(&text) {
+                    Ok(found) => found,
+                    Err(message) => {
+                        out.finding(Finding::new("unreadable-database", message));
+                        Vec::new()
+                    }
+                }
+            } else if name == "package.json" {
+                lang::package_json(&text).into_iter().collect()
+            } else if name == "Cargo.lock" {
+                lang::cargo_lock(&text)
+            } else {
+                Vec::new()
+            };
+        for package in found {
+            if !out.package(package) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A package record.
+pub fn package(ecosystem: String, name: &str, version: &str, purl: String) -> Package {
+    Package {
+        ecosystem,
+        name: name.to_string(),
+        version: version.to_string(),
+        purl,
+        source_name: None,
+        source_version: None,
+    }
+}
+
+export_plugin!(Packages);

@@ -1,0 +1,183 @@
+//! The package inventory: the curated `packages` plugin over an image
+//! built from tar bytes, with the host stamping file and layer.
+
+use serde_json::Value;
+
+use crate::imagebuild::{self, Compression, ImageSpec, Item, LayerSpec, write_oci_layout};
+use crate::support::scan_json;
+
+fn file(path: &'static str, text: &str) -> Item {
+    Item::File(path, text.as_bytes().to_vec(), 0o644)
+}
+
+const DPKG_STATUS: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.11-1~deb12u2\n\nPackage: removed-pkg\nStatus: deinstall ok config-files\nVersion: 1.0\n\nPackage: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n";
+
+#[test]
+fn the_inventory_lists_exactly_the_installed_packages_with_purl_and_layer() {
+    let spec = ImageSpec::new(vec![
+        LayerSpec {
+            created_by: "ADD rootfs.tar /",
+            items: vec![
+                file(
+                    "etc/os-release",
+                    "ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+                ),
+                file("var/lib/dpkg/status", DPKG_STATUS),
+                file(
+                    "var/lib/dpkg/status.d/distroless-tzdata",
+                    "Package: tzdata\nVersion: 2024a-0+deb12u1\nArchitecture: all\n",
+                ),
+            ],
+        },
+        LayerSpec {
+            created_by: "RUN pip install requests==2.19.0 && npm ci && cargo build",
+            items: vec![
+                file(
+                    "usr/lib/python3/dist-packages/requests-2.19.0.dist-info/METADATA",
+                    "Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n\nbody text Name: not-this\n",
+                ),
+                file(
+                    "usr/lib/python3/dist-packages/Old_Lib-1.0.egg-info/PKG-INFO",
+                    "Metadata-Version: 1.0\nName: Old_Lib\nVersion: 1.0\n",
+                ),
+                file(
+                    "app/node_modules/lodash/package.json",
+                    "{\"name\": \"lodash\", \"version\": \"4.17.20\"}",
+                ),
+                file(
+                    "app/node_modules/@babel/core/package.json",
+                    "{\"name\": \"@babel/core\", \"version\": \"7.23.0\"}",
+                ),
+                file(
+                    "app/package-lock.json",
+                    "{\"lockfileVersion\": 3, \"packages\": {\"\": {\"name\": \"app\"}, \"node_modules/minimist\": {\"version\": \"1.2.5\"}}}",
+                ),
+                file(
+                    "src/Cargo.lock",
+                    "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+                ),
+                file(
+                    "opt/deleted/six-1.16.0.dist-info/METADATA",
+                    "Name: six\nVersion: 1.16.0\n",
+                ),
+            ],
+        },
+        LayerSpec {
+            created_by: "RUN rm -rf /opt/deleted",
+            items: vec![Item::Whiteout("opt/deleted")],
+        },
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let built = imagebuild::build(&spec, Compression::Gzip);
+    write_oci_layout(&built, Compression::Gzip, dir.path());
+    let matcher = crate::support::fixture_plugin("matcher");
+    let run = scan_json(
+        dir.path(),
+        &[
+            "--severity-threshold",
+            "none",
+            "--plugin",
+            matcher.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let result = run.json();
+    let packages: Vec<(String, String, String, String, u64)> = result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p: &Value| {
+            (
+                p["ecosystem"].as_str().unwrap_or_default().to_string(),
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["version"].as_str().unwrap_or_default().to_string(),
+                p["purl"].as_str().unwrap_or_default().to_string(),
+                p["layer"]["index"].as_u64().unwrap_or(99),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, String, String, u64)> = [
+        (
+            "Debian:12",
+            "bash",
+            "5.2.15-2+b2",
+            "pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12",
+            0,
+        ),
+        (
+            "Debian:12",
+            "libssl3",
+            "3.0.11-1~deb12u2",
+            "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12",
+            0,
+        ),
+        (
+            "Debian:12",
+            "tzdata",
+            "2024a-0+deb12u1",
+            "pkg:deb/debian/tzdata@2024a-0%2Bdeb12u1?arch=all&distro=debian-12",
+            0,
+        ),
+        ("PyPI", "Old_Lib", "1.0", "pkg:pypi/old-lib@1.0", 1),
+        ("PyPI", "requests", "2.19.0", "pkg:pypi/requests@2.19.0", 1),
+        (
+            "crates.io",
+            "smallvec",
+            "1.6.0",
+            "pkg:cargo/smallvec@1.6.0",
+            1,
+        ),
+        (
+            "npm",
+            "@babel/core",
+            "7.23.0",
+            "pkg:npm/%40babel/core@7.23.0",
+            1,
+        ),
+        ("npm", "lodash", "4.17.20", "pkg:npm/lodash@4.17.20", 1),
+        ("npm", "minimist", "1.2.5", "pkg:npm/minimist@1.2.5", 1),
+    ]
+    .iter()
+    .map(|(a, b, c, d, e)| {
+        (
+            a.to_string(),
+            b.to_string(),
+            c.to_string(),
+            d.to_string(),
+            *e,
+        )
+    })
+    .collect();
+    assert_eq!(
+        packages, expected,
+        "six (deleted) and removed-pkg (not installed) must be absent"
+    );
+    let libssl = result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "libssl3")
+        .expect("libssl3");
+    assert_eq!(libssl["source_name"], "openssl");
+    assert_eq!(libssl["path"], "var/lib/dpkg/status");
+    assert_eq!(result["summary"]["packages"], 9);
+
+    // The post-scan phase: the matcher saw the merged inventory and the OS,
+    // and its finding is located at the file and layer of the package.
+    let vulnerable = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "matcher/vulnerable")
+        .expect("post-scan finding");
+    assert_eq!(
+        vulnerable["message"],
+        "lodash 4.17.20 is vulnerable (9 packages seen, debian 12)"
+    );
+    assert_eq!(vulnerable["severity"], "critical");
+    assert_eq!(vulnerable["path"], "app/node_modules/lodash/package.json");
+    assert_eq!(vulnerable["layer"]["index"], 1);
+    assert_eq!(vulnerable["package"]["name"], "lodash");
+    assert_eq!(vulnerable["fixed_versions"][0], "4.17.21");
+    assert_eq!(vulnerable["aliases"].as_array().map(Vec::len), Some(2));
+}
