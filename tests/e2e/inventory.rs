@@ -12,8 +12,9 @@ fn file(path: &'static str, text: &str) -> Item {
 
 const DPKG_STATUS: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.11-1~deb12u2\n\nPackage: removed-pkg\nStatus: deinstall ok config-files\nVersion: 1.0\n\nPackage: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n";
 
-#[test]
-fn the_inventory_lists_exactly_the_installed_packages_with_purl_and_layer() {
+/// An image with every supported package source, and a package whose files
+/// a later layer deletes.
+pub fn inventory_image() -> tempfile::TempDir {
     let spec = ImageSpec::new(vec![
         LayerSpec {
             created_by: "ADD rootfs.tar /",
@@ -70,6 +71,12 @@ fn the_inventory_lists_exactly_the_installed_packages_with_purl_and_layer() {
     let dir = tempfile::tempdir().expect("tempdir");
     let built = imagebuild::build(&spec, Compression::Gzip);
     write_oci_layout(&built, Compression::Gzip, dir.path());
+    dir
+}
+
+#[test]
+fn the_inventory_lists_exactly_the_installed_packages_with_purl_and_layer() {
+    let dir = inventory_image();
     let matcher = crate::support::fixture_plugin("matcher");
     let run = scan_json(
         dir.path(),
@@ -180,4 +187,137 @@ fn the_inventory_lists_exactly_the_installed_packages_with_purl_and_layer() {
     assert_eq!(vulnerable["package"]["name"], "lodash");
     assert_eq!(vulnerable["fixed_versions"][0], "4.17.21");
     assert_eq!(vulnerable["aliases"].as_array().map(Vec::len), Some(2));
+}
+
+/// (package, severity, path, aliases, fixed versions) of a vulnerability.
+type VulnKey = (String, String, String, Vec<String>, Vec<String>);
+
+#[test]
+fn the_osv_matcher_reports_exactly_the_affected_packages_with_merged_aliases() {
+    let dir = inventory_image();
+    let db = crate::support::root().join("tests/fixtures/osv-db");
+    let run = scan_json(
+        dir.path(),
+        &[
+            "--severity-threshold",
+            "none",
+            "--db",
+            db.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let result = run.json();
+    let mut found: Vec<VulnKey> = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "osv/vulnerability")
+        .map(|f| {
+            let strings = |v: &Value| {
+                v.as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            (
+                f["package"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                f["severity"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                strings(&f["aliases"]),
+                strings(&f["fixed_versions"]),
+            )
+        })
+        .collect();
+    found.sort();
+    let expected: Vec<VulnKey> = vec![
+        (
+            "Old_Lib",
+            "medium",
+            "usr/lib/python3/dist-packages/Old_Lib-1.0.egg-info/PKG-INFO",
+            vec!["PYSEC-0000-last-affected"],
+            vec![],
+        ),
+        (
+            "libssl3",
+            "medium",
+            "var/lib/dpkg/status",
+            vec!["DEBIAN-CVE-2024-0727"],
+            vec!["3.0.13-1~deb12u1"],
+        ),
+        (
+            "lodash",
+            "high",
+            "app/node_modules/lodash/package.json",
+            vec!["CVE-2021-23337", "GHSA-35jh-r3h4-6jhm"],
+            vec!["4.17.21"],
+        ),
+        (
+            "minimist",
+            "critical",
+            "app/package-lock.json",
+            vec!["CVE-2021-44906", "GHSA-xvch-5gv4-984h"],
+            vec!["0.2.4", "1.2.6"],
+        ),
+        (
+            "requests",
+            "high",
+            "usr/lib/python3/dist-packages/requests-2.19.0.dist-info/METADATA",
+            vec!["CVE-2018-18074", "GHSA-x84v-xcm2-53pg", "PYSEC-2018-28"],
+            vec!["2.20.0"],
+        ),
+        (
+            "smallvec",
+            "critical",
+            "src/Cargo.lock",
+            vec!["CVE-2021-25900", "GHSA-43w2-9j62-hq99", "RUSTSEC-2021-0003"],
+            vec!["0.6.14", "1.6.1"],
+        ),
+    ]
+    .into_iter()
+    .map(|(a, b, c, d, e)| {
+        (
+            a.to_string(),
+            b.to_string(),
+            c.to_string(),
+            d.into_iter().map(String::from).collect(),
+            e.into_iter().map(String::from).collect(),
+        )
+    })
+    .collect();
+    assert_eq!(
+        found, expected,
+        "withdrawn, limit-bounded, fixed-boundary (DSA-5532-1) and versions-list records must not match"
+    );
+    let requests = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["package"]["name"] == "requests")
+        .expect("requests");
+    assert!(
+        requests["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("CVE-2018-18074 in requests 2.19.0 (fixed in 2.20.0)")),
+        "{}",
+        requests["message"]
+    );
+
+    // Without a database the scan says so and everything else still runs.
+    let bare = scan_json(dir.path(), &["--severity-threshold", "none"]).json();
+    let notes: Vec<&str> = bare["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "osv/no-database")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(notes, vec!["no vulnerability database was granted (--db)"]);
+    assert_eq!(bare["summary"]["packages"], 9);
 }
