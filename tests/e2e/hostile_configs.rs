@@ -69,7 +69,12 @@ fn malformed_bombs_huge_and_deep_configs_give_parse_findings_and_the_rest_is_sca
     );
 
     let started = Instant::now();
-    let output = scan_json(path, &["--severity-threshold", "none"]);
+    // A generous deadline: the point is that parsing stops at the limits,
+    // not how fast a loaded CI machine parses 100 MB.
+    let output = scan_json(
+        path,
+        &["--severity-threshold", "none", "--plugin-timeout", "60"],
+    );
     let elapsed = started.elapsed();
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(elapsed < Duration::from_secs(120), "took {elapsed:?}");
