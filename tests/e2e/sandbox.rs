@@ -136,6 +136,8 @@ fn a_flood_of_findings_and_a_huge_string_are_capped() {
             "json",
             "--max-findings-per-call",
             "1000",
+            "--plugin-timeout",
+            "60",
             "--output",
         ])
         .arg(report.path())
