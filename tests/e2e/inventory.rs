@@ -321,3 +321,84 @@ fn the_osv_matcher_reports_exactly_the_affected_packages_with_merged_aliases() {
     assert_eq!(notes, vec!["no vulnerability database was granted (--db)"]);
     assert_eq!(bare["summary"]["packages"], 9);
 }
+
+fn cyclonedx_validator() -> jsonschema::Validator {
+    let dir = crate::support::root().join("tests/schemas/cyclonedx");
+    let load = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(dir.join(name)).expect("schema")).expect("json")
+    };
+    let resource = |name: &str| jsonschema::Resource::from_contents(load(name)).expect("resource");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .with_resource(
+            "http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json",
+            resource("spdx.SNAPSHOT.schema.json"),
+        )
+        .with_resource(
+            "http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json",
+            resource("jsf-0.82.SNAPSHOT.schema.json"),
+        )
+        .build(&load("bom-1.6.SNAPSHOT.schema.json"))
+        .expect("CycloneDX schema compiles")
+}
+
+#[test]
+fn cyclonedx_output_validates_and_links_vulnerabilities_to_components() {
+    let dir = inventory_image();
+    let db = crate::support::root().join("tests/fixtures/osv-db");
+    let args = [
+        "--severity-threshold",
+        "none",
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--format",
+        "cyclonedx",
+    ];
+    let mut command = crate::support::bulkhead();
+    command.arg("scan").arg(dir.path()).args(args);
+    let first = crate::support::run(command);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let bom: Value = serde_json::from_str(&first.stdout).expect("CycloneDX is JSON");
+    let validator = cyclonedx_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(&bom)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut broken = bom.clone();
+    broken["components"][0]["type"] = Value::from("not-a-type");
+    assert!(
+        !validator.is_valid(&broken),
+        "the validator rejects a bad document"
+    );
+
+    assert_eq!(bom["specVersion"], "1.6");
+    assert_eq!(bom["metadata"]["component"]["type"], "container");
+    assert_eq!(bom["metadata"]["component"]["name"], "test/image:1.0");
+    let components = bom["components"].as_array().expect("components");
+    assert_eq!(components.len(), 9);
+    let refs: Vec<&str> = components
+        .iter()
+        .filter_map(|c| c["bom-ref"].as_str())
+        .collect();
+    let vulnerabilities = bom["vulnerabilities"].as_array().expect("vulnerabilities");
+    assert_eq!(vulnerabilities.len(), 6);
+    for vulnerability in vulnerabilities {
+        let target = vulnerability["affects"][0]["ref"].as_str().expect("ref");
+        assert!(refs.contains(&target), "{target} is not a component");
+    }
+    let requests = vulnerabilities
+        .iter()
+        .find(|v| v["id"] == "CVE-2018-18074")
+        .expect("requests CVE");
+    assert_eq!(requests["ratings"][0]["severity"], "high");
+    assert_eq!(requests["recommendation"], "Upgrade to 2.20.0");
+
+    let mut again = crate::support::bulkhead();
+    again.arg("scan").arg(dir.path()).args(args);
+    assert_eq!(
+        crate::support::run(again).stdout,
+        first.stdout,
+        "the same input gives the same SBOM"
+    );
+}

@@ -1,5 +1,6 @@
 //! Report: renders a [`ScanResult`] in the format the user chose.
 
+mod cyclonedx;
 pub mod progress;
 mod rules_doc;
 mod sarif;
@@ -21,6 +22,8 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
     Sarif,
+    /// CycloneDX 1.6 JSON: the package inventory and its vulnerabilities.
+    Cyclonedx,
 }
 
 /// Renders `result`. `color` adds ANSI colours to the table.
@@ -34,6 +37,11 @@ pub fn render(result: &ScanResult, set: &PluginSet, format: Format, color: bool)
         }
         Format::Sarif => {
             let mut text = serde_json::to_string_pretty(&sarif::build(result, set))?;
+            text.push('\n');
+            text
+        }
+        Format::Cyclonedx => {
+            let mut text = serde_json::to_string_pretty(&cyclonedx::build(result))?;
             text.push('\n');
             text
         }
