@@ -402,3 +402,57 @@ fn cyclonedx_output_validates_and_links_vulnerabilities_to_components() {
         "the same input gives the same SBOM"
     );
 }
+
+#[test]
+fn osv_all_zip_archives_are_read_like_record_folders() {
+    let dir = inventory_image();
+    let source = crate::support::root().join("tests/fixtures/osv-db");
+    let db = tempfile::tempdir().expect("tempdir");
+    for folder in ["PyPI", "crates.io", "Debian"] {
+        std::fs::create_dir_all(db.path().join(folder)).expect("mkdir");
+        for entry in std::fs::read_dir(source.join(folder))
+            .expect("read")
+            .flatten()
+        {
+            std::fs::copy(entry.path(), db.path().join(folder).join(entry.file_name()))
+                .expect("copy");
+        }
+    }
+    // npm as osv.dev publishes it: npm/all.zip.
+    std::fs::create_dir_all(db.path().join("npm")).expect("mkdir");
+    let mut archive =
+        zip::ZipWriter::new(std::fs::File::create(db.path().join("npm/all.zip")).expect("create"));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for entry in std::fs::read_dir(source.join("npm"))
+        .expect("read")
+        .flatten()
+    {
+        archive
+            .start_file(entry.file_name().to_string_lossy(), options)
+            .expect("start");
+        std::io::Write::write_all(&mut archive, &std::fs::read(entry.path()).expect("record"))
+            .expect("write");
+    }
+    archive.finish().expect("finish");
+
+    let result = scan_json(
+        dir.path(),
+        &[
+            "--severity-threshold",
+            "none",
+            "--db",
+            db.path().to_str().expect("utf-8"),
+        ],
+    )
+    .json();
+    let mut npm: Vec<&str> = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "osv/vulnerability" && f["package"]["ecosystem"] == "npm")
+        .filter_map(|f| f["package"]["name"].as_str())
+        .collect();
+    npm.sort();
+    assert_eq!(npm, vec!["lodash", "minimist"]);
+}

@@ -137,31 +137,13 @@ impl Plugin for Osv {
         let mut hits: Vec<(&Package, Record)> = Vec::new();
         let mut records_read = 0usize;
         for folder in &folders {
-            let Ok(entries) = std::fs::read_dir(format!("{DB}/{folder}")) else {
-                continue;
-            };
-            let mut paths: Vec<_> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                .collect();
-            paths.sort();
-            for path in paths {
-                let Ok(meta) = std::fs::metadata(&path) else {
-                    continue;
-                };
-                if meta.len() > MAX_RECORD {
-                    continue;
-                }
-                let Ok(bytes) = std::fs::read(&path) else {
-                    continue;
-                };
-                let Ok(record) = serde_json::from_slice::<Record>(&bytes) else {
-                    continue;
+            for_each_record(folder, &mut |bytes| {
+                let Ok(record) = serde_json::from_slice::<Record>(bytes) else {
+                    return;
                 };
                 records_read += 1;
                 if record.withdrawn.is_some() {
-                    continue;
+                    return;
                 }
                 let mut matched: Vec<&Package> = Vec::new();
                 for affected in &record.affected {
@@ -181,7 +163,7 @@ impl Plugin for Osv {
                 for package in matched {
                     hits.push((package, clone_record(&record)));
                 }
-            }
+            });
         }
         if records_read == 0 {
             out.finding(Finding::new(
@@ -195,6 +177,53 @@ impl Plugin for Osv {
         }
         report(hits, out);
         Ok(())
+    }
+}
+
+/// Most records read from one `all.zip`.
+const MAX_ARCHIVE_ENTRIES: usize = 2_000_000;
+
+/// Calls `visit` with the bytes of every record of an ecosystem folder:
+/// its `*.json` files (sorted), and the entries of its `all.zip` (the
+/// archive osv.dev publishes per ecosystem), each at most 4 MiB.
+fn for_each_record(folder: &str, visit: &mut dyn FnMut(&[u8])) {
+    let dir = format!("{DB}/{folder}");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in &paths {
+        if path.extension().is_some_and(|e| e == "json") {
+            let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_RECORD);
+            if let (true, Ok(bytes)) = (small, std::fs::read(path)) {
+                visit(&bytes);
+            }
+        }
+    }
+    let Ok(file) = std::fs::File::open(format!("{dir}/all.zip")) else {
+        return;
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        bulkhead_sdk::log(
+            bulkhead_sdk::LogLevel::Warn,
+            &format!("{folder}/all.zip is not a readable zip archive"),
+        );
+        return;
+    };
+    for index in 0..archive.len().min(MAX_ARCHIVE_ENTRIES) {
+        let Ok(entry) = archive.by_index(index) else {
+            continue;
+        };
+        if !entry.name().is_ok_and(|name| name.ends_with(".json")) || entry.size() > MAX_RECORD {
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        if std::io::Read::read_to_end(&mut std::io::Read::take(entry, MAX_RECORD), &mut bytes)
+            .is_ok()
+        {
+            visit(&bytes);
+        }
     }
 }
 
