@@ -54,6 +54,33 @@ enum Command {
         #[command(flatten)]
         plugins: PluginArgs,
     },
+    /// Maintain the offline vulnerability database.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DbCommand {
+    /// Download osv.dev's per-ecosystem archives; a failed download keeps the old one.
+    Update {
+        /// Database directory (default: $XDG_CACHE_HOME/bulkhead/osv).
+        #[arg(long, value_name = "DIR")]
+        db_dir: Option<PathBuf>,
+        /// Where the archives are published (a mirror works).
+        #[arg(long, value_name = "URL", default_value = crate::db::DEFAULT_BASE_URL)]
+        base_url: String,
+        /// Ecosystems to fetch (repeatable; default: the common ones).
+        #[arg(long = "ecosystem", value_name = "NAME")]
+        ecosystems: Vec<String>,
+    },
+    /// Show what the database holds and when it was fetched.
+    Status {
+        /// Database directory (default: $XDG_CACHE_HOME/bulkhead/osv).
+        #[arg(long, value_name = "DIR")]
+        db_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -212,6 +239,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Plugin {
             command: PluginCommand::List { plugins, format },
         } => run_plugin_list(plugins, format),
+        Command::Db { command } => run_db(command),
         Command::Rules { plugins } => {
             let runtime = runtime_for(&plugins)?;
             let set = PluginSet::load(&runtime, !plugins.no_builtin_plugins, &plugins.plugins)?;
@@ -339,6 +367,69 @@ fn print_stats(
         "plugins": busy,
     });
     eprintln!("bulkhead-stats {line}");
+}
+
+fn run_db(command: DbCommand) -> Result<u8> {
+    let dir = |given: Option<PathBuf>| {
+        given
+            .or_else(crate::db::default_dir)
+            .context("no database directory: pass --db-dir (HOME and XDG_CACHE_HOME are unset)")
+    };
+    match command {
+        DbCommand::Update {
+            db_dir,
+            base_url,
+            ecosystems,
+        } => {
+            let dir = dir(db_dir)?;
+            let ecosystems = if ecosystems.is_empty() {
+                crate::db::DEFAULT_ECOSYSTEMS
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect()
+            } else {
+                ecosystems
+            };
+            let mut failed = false;
+            for (ecosystem, outcome) in crate::db::update(&dir, &base_url, &ecosystems)? {
+                match outcome {
+                    Ok(entry) => println!(
+                        "{ecosystem}: {} records, {} bytes",
+                        entry.records, entry.bytes
+                    ),
+                    Err(err) => {
+                        failed = true;
+                        eprintln!(
+                            "error: {ecosystem}: {err:#}; the previous archive, if any, is kept"
+                        );
+                    }
+                }
+            }
+            println!(
+                "database: {} (scan with --db {})",
+                dir.display(),
+                dir.display()
+            );
+            Ok(if failed { EXIT_USAGE } else { EXIT_CLEAN })
+        }
+        DbCommand::Status { db_dir } => {
+            let dir = dir(db_dir)?;
+            let status = crate::db::status(&dir)?;
+            if status.ecosystems.is_empty() {
+                println!("{}: empty (run `bulkhead db update`)", dir.display());
+            }
+            for (ecosystem, entry) in &status.ecosystems {
+                println!(
+                    "{ecosystem:<12} {:>8} records {:>12} bytes  fetched {} (unix time)  sha256 {}",
+                    entry.records,
+                    entry.bytes,
+                    entry.fetched_at,
+                    &entry.sha256[..16.min(entry.sha256.len())]
+                );
+            }
+            Ok(EXIT_CLEAN)
+        }
+    }
 }
 
 fn run_plugin_list(args: PluginArgs, format: ListFormat) -> Result<u8> {

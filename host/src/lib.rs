@@ -14,9 +14,11 @@
 //! 7. [`report`]: table, JSON, SARIF.
 //! 8. [`cli`]: the command line.
 //!
-//! [`scan`] ties 1-6 together.
+//! [`scan`] ties 1-6 together; [`db`] maintains the offline vulnerability
+//! database the `osv` plugin reads.
 
 pub mod cli;
+pub mod db;
 pub mod dispatch;
 pub mod merge;
 pub mod plugin;

@@ -4,6 +4,7 @@
 
 mod cache;
 mod cli;
+mod db;
 mod debian;
 mod hostile_configs;
 mod hostile_images;
