@@ -456,3 +456,97 @@ fn osv_all_zip_archives_are_read_like_record_folders() {
     npm.sort();
     assert_eq!(npm, vec!["lodash", "minimist"]);
 }
+
+/// A zip archive with these entries.
+fn jar(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        writer.start_file(*name, options).expect("start");
+        std::io::Write::write_all(&mut writer, data).expect("write");
+    }
+    writer.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn java_archives_nested_jars_and_manifests_are_inventoried_and_matched() {
+    let log4j = jar(&[(
+        "META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties",
+        b"#Created by Apache Maven\ngroupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n".to_vec(),
+    )]);
+    let app = jar(&[
+        (
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\nMain-Class: org.springframework.boot.loader.JarLauncher\n"
+                .to_vec(),
+        ),
+        (
+            "META-INF/maven/com.example/shop/pom.properties",
+            b"groupId=com.example\nartifactId=shop\nversion=1.4.0\n".to_vec(),
+        ),
+        ("BOOT-INF/lib/log4j-core-2.14.1.jar", log4j),
+    ]);
+    let guava = jar(&[(
+        "META-INF/MANIFEST.MF",
+        b"Manifest-Version: 1.0\nBundle-SymbolicName: com.google.guava\nImplementation-Title: guava\nImplementation-Vendor-Id: com.google.guava\nBundle-Version: 31.1.0\n".to_vec(),
+    )]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("opt/app/lib")).expect("mkdir");
+    std::fs::write(dir.path().join("opt/app/shop.jar"), app).expect("write");
+    std::fs::write(dir.path().join("opt/app/lib/guava.jar"), guava).expect("write");
+    let db = crate::support::root().join("tests/fixtures/osv-db");
+    let result = scan_json(
+        dir.path(),
+        &[
+            "--severity-threshold",
+            "none",
+            "--db",
+            db.to_str().expect("utf-8"),
+        ],
+    )
+    .json();
+    let packages: Vec<(String, String, String)> = result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["version"].as_str().unwrap_or_default().to_string(),
+                p["path"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        packages,
+        vec![
+            (
+                "com.example:shop".to_string(),
+                "1.4.0".to_string(),
+                "opt/app/shop.jar".to_string()
+            ),
+            (
+                "com.google.guava:guava".to_string(),
+                "31.1.0".to_string(),
+                "opt/app/lib/guava.jar".to_string()
+            ),
+            (
+                "org.apache.logging.log4j:log4j-core".to_string(),
+                "2.14.1".to_string(),
+                "opt/app/shop.jar".to_string()
+            ),
+        ]
+    );
+    let log4shell = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "osv/vulnerability")
+        .expect("Log4Shell");
+    assert_eq!(log4shell["severity"], "critical");
+    assert_eq!(log4shell["path"], "opt/app/shop.jar");
+    assert!(log4shell["message"].as_str().is_some_and(|m| {
+        m.starts_with("CVE-2021-44228 in org.apache.logging.log4j:log4j-core 2.14.1")
+    }));
+}

@@ -5,6 +5,7 @@
 //! listed.
 
 mod dpkg;
+mod java;
 mod lang;
 mod os;
 
@@ -22,7 +23,7 @@ impl Plugin for Packages {
         PluginInfo::new(
             "packages",
             env!("CARGO_PKG_VERSION"),
-            "Lists installed packages: dpkg (status and distroless status.d), apk, Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock.",
+            "Lists installed packages: dpkg (status and distroless status.d), apk, Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock, Java archives (pom.properties, MANIFEST.MF, nested jars).",
         )
         .rule(
             Rule::new("unreadable-database", "Package database could not be read", Severity::Info)
@@ -40,6 +41,9 @@ impl Plugin for Packages {
                 "**/node_modules/@*/*/package.json",
                 "**/package-lock.json",
                 "**/Cargo.lock",
+                "**/*.jar",
+                "**/*.war",
+                "**/*.ear",
             ])
             .max_file_size(MAX_SIZE),
         )
@@ -47,8 +51,19 @@ impl Plugin for Packages {
 
     fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {
         let path = file.path();
-        let text = file.read_text(MAX_SIZE)?;
         let name = path.rsplit('/').next().unwrap_or(&path);
+        if [".jar", ".war", ".ear"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        {
+            for package in java::packages(&file.read_all(MAX_SIZE)?) {
+                if !out.package(package) {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        let text = file.read_text(MAX_SIZE)?;
         let found: Vec<Package> =
             if path.ends_with("var/lib/dpkg/status") || path.contains("var/lib/dpkg/status.d/") {
                 dpkg::dpkg(&text, &os::identify())
