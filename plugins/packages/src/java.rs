@@ -39,9 +39,9 @@ pub fn packages(bytes: &[u8]) -> Vec<Package> {
             let nested = name.ends_with(".jar") || name.ends_with(".war");
             let wanted = (name.starts_with("META-INF/maven/") && name.ends_with("/pom.properties"))
                 || name == "META-INF/MANIFEST.MF";
-            if !(wanted && size <= MAX_METADATA)
-                && !(nested && depth < MAX_DEPTH && size <= MAX_NESTED)
-            {
+            let read_metadata = wanted && size <= MAX_METADATA;
+            let open_nested = nested && depth < MAX_DEPTH && size <= MAX_NESTED;
+            if !(read_metadata || open_nested) {
                 continue;
             }
             let mut data = Vec::with_capacity(size as usize);
