@@ -550,3 +550,84 @@ fn java_archives_nested_jars_and_manifests_are_inventoried_and_matched() {
         m.starts_with("CVE-2021-44228 in org.apache.logging.log4j:log4j-core 2.14.1")
     }));
 }
+
+#[test]
+fn modules_of_a_go_binary_built_here_are_inventoried() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dep = dir.path().join("greeting");
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&dep).expect("mkdir");
+    std::fs::create_dir_all(&app).expect("mkdir");
+    std::fs::write(
+        dep.join("go.mod"),
+        "module example.com/greeting\n\ngo 1.18\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dep.join("greeting.go"),
+        "package greeting\n\nfunc Hello() string { return \"hello\" }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        app.join("go.mod"),
+        "module example.com/app\n\ngo 1.18\n\nrequire example.com/greeting v1.2.3\n\nreplace example.com/greeting => ../greeting\n",
+    )
+    .expect("write");
+    std::fs::write(app.join("main.go"), "package main\n\nimport \"example.com/greeting\"\n\nfunc main() { println(greeting.Hello()) }\n").expect("write");
+    let status = std::process::Command::new("go")
+        .args(["build", "-o", "server", "."])
+        .current_dir(&app)
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOPROXY", "off")
+        .env("GOCACHE", dir.path().join("cache"))
+        .env("GOPATH", dir.path().join("gopath"))
+        .env("CGO_ENABLED", "0")
+        .status()
+        .expect("the Go toolchain (golang-go; .ci/run installs it)");
+    assert!(status.success(), "go build failed");
+    let target = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(target.path().join("usr/local/bin")).expect("mkdir");
+    std::fs::copy(
+        app.join("server"),
+        target.path().join("usr/local/bin/server"),
+    )
+    .expect("copy");
+    std::fs::write(
+        target.path().join("usr/local/bin/script.sh"),
+        "#!/bin/sh\necho not go\n",
+    )
+    .expect("write");
+
+    let result = scan_json(target.path(), &["--severity-threshold", "none"]).json();
+    let go: Vec<&Value> = result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter(|p| p["ecosystem"] == "Go")
+        .collect();
+    let names: Vec<&str> = go.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, vec!["example.com/greeting", "stdlib"], "{go:#?}");
+    let greeting = go[0];
+    assert_eq!(greeting["version"], "v1.2.3");
+    assert_eq!(greeting["purl"], "pkg:golang/example.com/greeting@v1.2.3");
+    assert_eq!(
+        greeting["source_name"], "../greeting",
+        "the replace directive is noted"
+    );
+    assert_eq!(greeting["path"], "usr/local/bin/server");
+    assert!(
+        go[1]["version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("v1.")),
+        "{:#}",
+        go[1]
+    );
+    let calls = result["plugins"]
+        .as_array()
+        .expect("plugins")
+        .iter()
+        .find(|p| p["id"] == "go-binaries")
+        .expect("plugin")["run"]["calls"]
+        .clone();
+    assert_eq!(calls, 1, "only the Go binary passes the keyword prefilter");
+}
