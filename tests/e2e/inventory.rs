@@ -631,3 +631,98 @@ fn modules_of_a_go_binary_built_here_are_inventoried() {
         .clone();
     assert_eq!(calls, 1, "only the Go binary passes the keyword prefilter");
 }
+
+#[test]
+fn crates_in_a_cargo_auditable_binary_are_inventoried_and_matched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The dependency record cargo auditable embeds, zlib-compressed, in a
+    // `.dep-v0` section of a real ELF executable.
+    let audit = br#"{"packages":[
+        {"name":"server","version":"0.3.0","source":"local","root":true,"dependencies":[1,2]},
+        {"name":"smallvec","version":"1.6.0","source":"crates.io","dependencies":[]},
+        {"name":"regex","version":"1.10.2","source":"crates.io","dependencies":[]}]}"#;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, audit).expect("compress");
+    std::fs::write(
+        dir.path().join("dep-v0.zz"),
+        encoder.finish().expect("compress"),
+    )
+    .expect("write");
+    let target = dir.path().join("target");
+    std::fs::create_dir_all(target.join("usr/bin")).expect("mkdir");
+    std::fs::copy("/bin/true", target.join("usr/bin/plain")).expect("copy an ELF");
+    let status = std::process::Command::new("objcopy")
+        .arg("--add-section")
+        .arg(format!(
+            ".dep-v0={}",
+            dir.path().join("dep-v0.zz").display()
+        ))
+        .args([
+            "--set-section-flags",
+            ".dep-v0=noload,readonly",
+            "/bin/true",
+        ])
+        .arg(target.join("usr/bin/server"))
+        .status()
+        .expect("objcopy (binutils)");
+    assert!(status.success());
+
+    let db = crate::support::root().join("tests/fixtures/osv-db");
+    let result = scan_json(
+        &target,
+        &[
+            "--severity-threshold",
+            "none",
+            "--db",
+            db.to_str().expect("utf-8"),
+        ],
+    )
+    .json();
+    let crates: Vec<(String, String, String)> = result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["version"].as_str().unwrap_or_default().to_string(),
+                p["path"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        crates,
+        vec![
+            (
+                "regex".to_string(),
+                "1.10.2".to_string(),
+                "usr/bin/server".to_string()
+            ),
+            (
+                "smallvec".to_string(),
+                "1.6.0".to_string(),
+                "usr/bin/server".to_string()
+            ),
+        ],
+        "the local root crate is not a crates.io package; the plain ELF has no record"
+    );
+    let matched: Vec<&str> = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "osv/vulnerability")
+        .filter_map(|f| f["package"]["name"].as_str())
+        .collect();
+    assert_eq!(matched, vec!["smallvec"]);
+    let calls = result["plugins"]
+        .as_array()
+        .expect("plugins")
+        .iter()
+        .find(|p| p["id"] == "rust-binaries")
+        .expect("plugin")["run"]["calls"]
+        .clone();
+    assert_eq!(
+        calls, 1,
+        "only the audited binary passes the keyword prefilter"
+    );
+}

@@ -1,0 +1,116 @@
+//! Curated plugin `rust-binaries`: the crates compiled into Rust binaries
+//! built with `cargo auditable`, which stores the dependency tree as
+//! zlib-compressed JSON in an ELF section named `.dep-v0`. The host's
+//! keyword prefilter on the section name hands over only such binaries.
+
+use std::io::Read;
+
+use bulkhead_sdk::{File, Interests, Package, Plugin, PluginInfo, Reporter, export_plugin};
+use serde::Deserialize;
+
+/// Largest binary read.
+const MAX_SIZE: u64 = 512 << 20;
+/// Largest decompressed dependency list.
+const MAX_JSON: u64 = 16 << 20;
+/// Most section headers looked at.
+const MAX_SECTIONS: usize = 4096;
+
+#[derive(Deserialize)]
+struct Audit {
+    packages: Vec<Crate>,
+}
+
+#[derive(Deserialize)]
+struct Crate {
+    name: String,
+    version: String,
+    #[serde(default)]
+    source: String,
+}
+
+struct RustBinaries;
+
+impl Plugin for RustBinaries {
+    fn info() -> PluginInfo {
+        PluginInfo::new(
+            "rust-binaries",
+            env!("CARGO_PKG_VERSION"),
+            "Lists the crates compiled into Rust binaries built with cargo auditable (the .dep-v0 section).",
+        )
+        .interests(Interests::files(["**"]).keywords([".dep-v0"]).max_file_size(MAX_SIZE))
+    }
+
+    fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {
+        let bytes = file.read_all(MAX_SIZE)?;
+        let Some(section) = elf_section(&bytes, b".dep-v0") else {
+            return Ok(());
+        };
+        let mut json = Vec::new();
+        flate2::read::ZlibDecoder::new(section)
+            .take(MAX_JSON)
+            .read_to_end(&mut json)
+            .map_err(|err| format!("{}: .dep-v0 is not zlib data: {err}", file.path()))?;
+        let audit: Audit = serde_json::from_slice(&json)
+            .map_err(|err| format!("{}: .dep-v0 is not an audit record: {err}", file.path()))?;
+        for krate in audit
+            .packages
+            .into_iter()
+            .filter(|c| c.source == "crates.io" || c.source == "CratesIo")
+        {
+            let purl = format!("pkg:cargo/{}@{}", krate.name, krate.version);
+            let package = Package {
+                ecosystem: "crates.io".into(),
+                name: krate.name,
+                version: krate.version,
+                purl,
+                source_name: None,
+                source_version: None,
+            };
+            if !out.package(package) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(data.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn u64_at(data: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// The contents of the section called `wanted` in a little-endian ELF64
+/// file, every offset bounds-checked.
+fn elf_section<'a>(data: &'a [u8], wanted: &[u8]) -> Option<&'a [u8]> {
+    if !data.starts_with(b"\x7fELF") || data.get(4) != Some(&2) || data.get(5) != Some(&1) {
+        return None;
+    }
+    let shoff = usize::try_from(u64_at(data, 0x28)?).ok()?;
+    let shentsize = usize::from(u16_at(data, 0x3a)?);
+    let shnum = usize::from(u16_at(data, 0x3c)?).min(MAX_SECTIONS);
+    let shstrndx = usize::from(u16_at(data, 0x3e)?);
+    let header = |index: usize| shoff.checked_add(index.checked_mul(shentsize)?);
+    let strings = header(shstrndx)?;
+    let strings_offset = usize::try_from(u64_at(data, strings + 0x18)?).ok()?;
+    for index in 0..shnum {
+        let at = header(index)?;
+        let name_offset = strings_offset.checked_add(usize::try_from(u32_at(data, at)?).ok()?)?;
+        let name = data.get(name_offset..)?;
+        if !(name.starts_with(wanted) && name.get(wanted.len()) == Some(&0)) {
+            continue;
+        }
+        let offset = usize::try_from(u64_at(data, at + 0x18)?).ok()?;
+        let size = usize::try_from(u64_at(data, at + 0x20)?).ok()?;
+        return data.get(offset..offset.checked_add(size)?);
+    }
+    None
+}
+
+export_plugin!(RustBinaries);
