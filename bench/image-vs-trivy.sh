@@ -8,6 +8,9 @@ set -euo pipefail
 image=$(realpath "${1:?usage: $0 IMAGE_DIR}")
 cd "$(dirname "$0")/.."
 bin=target/release/bulkhead
+# The curated secrets plugin as its own component, for the like-for-like
+# comparison with `trivy --scanners secret`.
+secrets=target/wasm-plugins/wasm32-wasip2/release/bulkhead_plugin_secrets.wasm
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 measure() {  # label, command...
@@ -40,8 +43,10 @@ for round in 1 2 3; do
   echo "round $round:"
   measure "floor: gzip -dc of the layer blobs" bash -c gunzip_only
   measure "floor: gzip -dc | tar -xf of the layer blobs" bash -c floor
-  measure "bulkhead scan (OCI layout, gzip layers)" $bin scan "$image/layout" --format json -o "$scratch/b.json" --severity-threshold none
-  measure "bulkhead scan (docker-archive, plain layers)" $bin scan "$image/image.tar" --format json -o "$scratch/b2.json" --severity-threshold none
+  measure "bulkhead, secrets plugin only (OCI layout)" $bin scan "$image/layout" --no-builtin-plugins --plugin "$secrets" --format json -o /dev/null --severity-threshold none
+  measure "bulkhead, secrets plugin only (docker-archive)" $bin scan "$image/image.tar" --no-builtin-plugins --plugin "$secrets" --format json -o /dev/null --severity-threshold none
+  measure "bulkhead, all plugins (OCI layout, gzip layers)" $bin scan "$image/layout" --format json -o "$scratch/b.json" --severity-threshold none
+  measure "bulkhead, all plugins (docker-archive, plain)" $bin scan "$image/image.tar" --format json -o "$scratch/b2.json" --severity-threshold none
   measure "trivy image --input (docker-archive) --scanners secret" trivy image --input "$image/image.tar" --scanners secret --offline-scan --skip-db-update --cache-dir "$scratch/trivy-$round" --format json -o "$scratch/t.json" --quiet
   measure "trivy image --input (OCI layout) --scanners secret" trivy image --input "$image/layout" --scanners secret --offline-scan --skip-db-update --cache-dir "$scratch/trivy-l-$round" --format json -o "$scratch/t2.json" --quiet
 done

@@ -7,7 +7,7 @@
 use bulkhead_sdk::{File, Interests, Package, Plugin, PluginInfo, Reporter, export_plugin};
 
 /// Largest binary read.
-const MAX_SIZE: u64 = 512 << 20;
+const MAX_SIZE: u64 = 256 << 20;
 /// `\xff Go buildinf:`, the start of the build-info header.
 const MAGIC: &[u8] = b"\xff Go buildinf:";
 /// The sentinels around the module information string.
@@ -22,7 +22,9 @@ impl Plugin for GoBinaries {
             env!("CARGO_PKG_VERSION"),
             "Lists the Go modules (and the Go standard library version) compiled into Go binaries, from their embedded build information.",
         )
-        .interests(Interests::files(["**"]).keywords([" go buildinf:"]).max_file_size(MAX_SIZE))
+        // Executables only (any execute bit), and of those only the ones
+        // the host's keyword pass finds the marker in.
+        .interests(Interests::default().mode_mask(0o111).keywords([" go buildinf:"]).max_file_size(MAX_SIZE))
     }
 
     fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {

@@ -9,7 +9,7 @@ use bulkhead_sdk::{File, Interests, Package, Plugin, PluginInfo, Reporter, expor
 use serde::Deserialize;
 
 /// Largest binary read.
-const MAX_SIZE: u64 = 512 << 20;
+const MAX_SIZE: u64 = 256 << 20;
 /// Largest decompressed dependency list.
 const MAX_JSON: u64 = 16 << 20;
 /// Most section headers looked at.
@@ -37,7 +37,9 @@ impl Plugin for RustBinaries {
             env!("CARGO_PKG_VERSION"),
             "Lists the crates compiled into Rust binaries built with cargo auditable (the .dep-v0 section).",
         )
-        .interests(Interests::files(["**"]).keywords([".dep-v0"]).max_file_size(MAX_SIZE))
+        // Executables only (any execute bit), and of those only the ones
+        // the host's keyword pass finds the marker in.
+        .interests(Interests::default().mode_mask(0o111).keywords([".dep-v0"]).max_file_size(MAX_SIZE))
     }
 
     fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {
