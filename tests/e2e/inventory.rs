@@ -12,6 +12,45 @@ fn file(path: &'static str, text: &str) -> Item {
 
 const DPKG_STATUS: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.11-1~deb12u2\n\nPackage: removed-pkg\nStatus: deinstall ok config-files\nVersion: 1.0\n\nPackage: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n";
 
+/// Scans `target` with the fixture OSV database granted.
+fn scan_with_fixture_db(target: &std::path::Path) -> Value {
+    let db = crate::support::root().join("tests/fixtures/osv-db");
+    scan_json(
+        target,
+        &[
+            "--severity-threshold",
+            "none",
+            "--db",
+            db.to_str().expect("utf-8"),
+        ],
+    )
+    .json()
+}
+
+/// (name, version, path) of every package of the inventory.
+fn package_triples(result: &Value) -> Vec<(String, String, String)> {
+    result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            let text = |key: &str| p[key].as_str().unwrap_or_default().to_string();
+            (text("name"), text("version"), text("path"))
+        })
+        .collect()
+}
+
+/// Names of the packages the osv plugin reported vulnerable.
+pub fn vulnerable_names(result: &Value) -> Vec<String> {
+    result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "osv/vulnerability")
+        .filter_map(|f| f["package"]["name"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// An image with every supported package source, and a package whose files
 /// a later layer deletes.
 pub fn inventory_image() -> tempfile::TempDir {
@@ -495,29 +534,8 @@ fn java_archives_nested_jars_and_manifests_are_inventoried_and_matched() {
     std::fs::create_dir_all(dir.path().join("opt/app/lib")).expect("mkdir");
     std::fs::write(dir.path().join("opt/app/shop.jar"), app).expect("write");
     std::fs::write(dir.path().join("opt/app/lib/guava.jar"), guava).expect("write");
-    let db = crate::support::root().join("tests/fixtures/osv-db");
-    let result = scan_json(
-        dir.path(),
-        &[
-            "--severity-threshold",
-            "none",
-            "--db",
-            db.to_str().expect("utf-8"),
-        ],
-    )
-    .json();
-    let packages: Vec<(String, String, String)> = result["packages"]
-        .as_array()
-        .expect("packages")
-        .iter()
-        .map(|p| {
-            (
-                p["name"].as_str().unwrap_or_default().to_string(),
-                p["version"].as_str().unwrap_or_default().to_string(),
-                p["path"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let result = scan_with_fixture_db(dir.path());
+    let packages = package_triples(&result);
     assert_eq!(
         packages,
         vec![
@@ -667,29 +685,8 @@ fn crates_in_a_cargo_auditable_binary_are_inventoried_and_matched() {
         .expect("objcopy (binutils)");
     assert!(status.success());
 
-    let db = crate::support::root().join("tests/fixtures/osv-db");
-    let result = scan_json(
-        &target,
-        &[
-            "--severity-threshold",
-            "none",
-            "--db",
-            db.to_str().expect("utf-8"),
-        ],
-    )
-    .json();
-    let crates: Vec<(String, String, String)> = result["packages"]
-        .as_array()
-        .expect("packages")
-        .iter()
-        .map(|p| {
-            (
-                p["name"].as_str().unwrap_or_default().to_string(),
-                p["version"].as_str().unwrap_or_default().to_string(),
-                p["path"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let result = scan_with_fixture_db(&target);
+    let crates = package_triples(&result);
     assert_eq!(
         crates,
         vec![
@@ -706,14 +703,7 @@ fn crates_in_a_cargo_auditable_binary_are_inventoried_and_matched() {
         ],
         "the local root crate is not a crates.io package; the plain ELF has no record"
     );
-    let matched: Vec<&str> = result["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule_id"] == "osv/vulnerability")
-        .filter_map(|f| f["package"]["name"].as_str())
-        .collect();
-    assert_eq!(matched, vec!["smallvec"]);
+    assert_eq!(vulnerable_names(&result), vec!["smallvec"]);
     let calls = result["plugins"]
         .as_array()
         .expect("plugins")
