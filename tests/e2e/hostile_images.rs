@@ -153,11 +153,7 @@ fn links_pointing_out_of_the_image_never_reach_host_files() {
     let result = output.json();
     assert_eq!(
         findings_of(&result, "snooper"),
-        vec![(
-            "snooper/contained".to_string(),
-            "snoop-here.txt".to_string(),
-            None
-        )],
+        crate::support::contained(),
         "{:#}",
         result["findings"]
     );

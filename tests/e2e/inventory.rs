@@ -716,3 +716,45 @@ fn crates_in_a_cargo_auditable_binary_are_inventoried_and_matched() {
         "only the audited binary passes the keyword prefilter"
     );
 }
+
+#[test]
+fn a_jar_full_of_compressible_nested_jars_stays_within_budget() {
+    let mut entries: Vec<(String, Vec<u8>)> = vec![(
+        "META-INF/maven/com.example/bomb/pom.properties".to_string(),
+        b"groupId=com.example\nartifactId=bomb\nversion=1.0\n".to_vec(),
+    )];
+    // Eight nested "jars" of 60 MB of zeros: a few MB compressed, 480 MB
+    // inflated, more than the plugin's 256 MiB memory.
+    for index in 0..8 {
+        entries.push((
+            format!("BOOT-INF/lib/filler-{index}.jar"),
+            vec![0u8; 60 << 20],
+        ));
+    }
+    let borrowed: Vec<(&str, Vec<u8>)> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.clone()))
+        .collect();
+    let bomb = jar(&borrowed);
+    drop(entries);
+    assert!(bomb.len() < 8 << 20, "the archive is small: {}", bomb.len());
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("bomb.jar"), bomb).expect("write");
+    let result = scan_json(dir.path(), &["--severity-threshold", "none"]).json();
+    let packages = result["plugins"]
+        .as_array()
+        .expect("plugins")
+        .iter()
+        .find(|p| p["id"] == "packages")
+        .expect("plugin")
+        .clone();
+    assert_eq!(packages["status"], "ok", "{packages:#}");
+    assert_eq!(
+        package_triples(&result),
+        vec![(
+            "com.example:bomb".to_string(),
+            "1.0".to_string(),
+            "bomb.jar".to_string()
+        )]
+    );
+}

@@ -107,11 +107,7 @@ fn a_plugin_cannot_read_host_files_environment_or_network() {
     let snooper = findings_of(&result, "snooper");
     assert_eq!(
         snooper,
-        vec![(
-            "snooper/contained".to_string(),
-            "snoop-here.txt".to_string(),
-            None
-        )],
+        crate::support::contained(),
         "{:#}",
         result["findings"]
     );

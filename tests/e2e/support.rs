@@ -170,3 +170,12 @@ pub fn assert_secret_found(result: &Value) {
         "the secrets plugin's finding is missing: {secrets:?}"
     );
 }
+
+/// What the snooper plugin reports when every escape attempt failed.
+pub fn contained() -> Vec<(String, String, Option<u64>)> {
+    vec![(
+        "snooper/contained".to_string(),
+        "snoop-here.txt".to_string(),
+        None,
+    )]
+}

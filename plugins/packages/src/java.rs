@@ -19,11 +19,16 @@ const MAX_NESTED: u64 = 64 << 20;
 const MAX_METADATA: u64 = 1 << 20;
 /// Most entries looked at in one archive.
 const MAX_ENTRIES: usize = 100_000;
+/// Most bytes inflated from one file, nested archives included, so that a
+/// jar full of compressible nested jars cannot run the call out of time.
+const MAX_TOTAL: u64 = 256 << 20;
 
 /// Packages in a Java archive's bytes.
 pub fn packages(bytes: &[u8]) -> Vec<Package> {
     let mut found = Vec::new();
     let mut pending: Vec<(Vec<u8>, usize)> = vec![(bytes.to_vec(), 0)];
+    let mut budget = MAX_TOTAL;
+    let mut exhausted = false;
     while let Some((archive, depth)) = pending.pop() {
         let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(archive)) else {
             continue;
@@ -44,10 +49,15 @@ pub fn packages(bytes: &[u8]) -> Vec<Package> {
             if !(read_metadata || open_nested) {
                 continue;
             }
+            if size > budget {
+                exhausted = true;
+                break;
+            }
             let mut data = Vec::with_capacity(size as usize);
-            if entry.take(MAX_NESTED).read_to_end(&mut data).is_err() {
+            if entry.take(size.min(budget)).read_to_end(&mut data).is_err() {
                 continue;
             }
+            budget -= data.len() as u64;
             if nested {
                 pending.push((data, depth + 1));
             } else if name == "META-INF/MANIFEST.MF" {
@@ -60,6 +70,9 @@ pub fn packages(bytes: &[u8]) -> Vec<Package> {
             found.extend(manifest.as_deref().and_then(from_manifest));
         }
         found.extend(from_pom);
+        if exhausted {
+            break;
+        }
     }
     found
 }

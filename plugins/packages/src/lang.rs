@@ -35,8 +35,10 @@ pub fn python(text: &str) -> Option<Package> {
     ))
 }
 
-fn npm_purl(name: &str, version: &str) -> String {
-    format!("pkg:npm/{}@{}", name.replace('@', "%40"), encode(version))
+/// An npm package with its purl (scope `@` encoded).
+fn npm(name: &str, version: &str) -> Package {
+    let purl = format!("pkg:npm/{}@{}", name.replace('@', "%40"), encode(version));
+    package("npm".into(), name, version, purl)
 }
 
 /// `name` and `version` of a package.json.
@@ -44,12 +46,7 @@ pub fn package_json(text: &str) -> Option<Package> {
     let manifest: Value = serde_json::from_str(text).ok()?;
     let name = manifest["name"].as_str()?;
     let version = manifest["version"].as_str()?;
-    Some(package(
-        "npm".into(),
-        name,
-        version,
-        npm_purl(name, version),
-    ))
+    Some(npm(name, version))
 }
 
 /// Every dependency of a package-lock.json (v1: `dependencies`, nested;
@@ -64,12 +61,7 @@ pub fn package_lock(text: &str) -> Result<Vec<Package>, String> {
                 continue; // "" is the root project
             };
             if let Some(version) = entry["version"].as_str() {
-                found.push(package(
-                    "npm".into(),
-                    name,
-                    version,
-                    npm_purl(name, version),
-                ));
+                found.push(npm(name, version));
             }
         }
         return Ok(found);
@@ -85,12 +77,7 @@ pub fn package_lock(text: &str) -> Result<Vec<Package>, String> {
                 return Ok(found);
             }
             if let Some(version) = entry["version"].as_str() {
-                found.push(package(
-                    "npm".into(),
-                    name,
-                    version,
-                    npm_purl(name, version),
-                ));
+                found.push(npm(name, version));
             }
             stack.push(&entry["dependencies"]);
         }
