@@ -419,11 +419,13 @@ fn run_db(command: DbCommand) -> Result<u8> {
                 println!("{}: empty (run `bulkhead db update`)", dir.display());
             }
             for (ecosystem, entry) in &status.ecosystems {
+                let fetched =
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(entry.fetched_at);
                 println!(
-                    "{ecosystem:<12} {:>8} records {:>12} bytes  fetched {} (unix time)  sha256 {}",
+                    "{ecosystem:<12} {:>8} records {:>12} bytes  fetched {}  sha256 {}",
                     entry.records,
                     entry.bytes,
-                    entry.fetched_at,
+                    humantime::format_rfc3339_seconds(fetched),
                     &entry.sha256[..16.min(entry.sha256.len())]
                 );
             }

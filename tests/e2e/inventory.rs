@@ -361,6 +361,210 @@ fn the_osv_matcher_reports_exactly_the_affected_packages_with_merged_aliases() {
     assert_eq!(bare["summary"]["packages"], 9);
 }
 
+/// (ecosystem, name, version, purl, source name, layer) of every package.
+type OsPackage = (String, String, String, String, String, u64);
+
+fn os_packages(result: &Value) -> Vec<OsPackage> {
+    result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            let text = |key: &str| p[key].as_str().unwrap_or_default().to_string();
+            let layer = p["layer"]["index"].as_u64().unwrap_or(99);
+            (
+                text("ecosystem"),
+                text("name"),
+                text("version"),
+                text("purl"),
+                text("source_name"),
+                layer,
+            )
+        })
+        .collect()
+}
+
+fn os_package(e: &str, n: &str, v: &str, purl: &str, source: &str, layer: u64) -> OsPackage {
+    (
+        e.into(),
+        n.into(),
+        v.into(),
+        purl.into(),
+        source.into(),
+        layer,
+    )
+}
+
+#[test]
+fn an_alpine_image_told_by_alpine_release_lists_its_final_apk_database() {
+    // No os-release: the OS comes from etc/alpine-release. Layer 1 runs
+    // `apk add` and rewrites the database; only the final version counts.
+    let installed =
+        "P:musl\nV:1.2.5-r0\nA:x86_64\no:musl\n\nP:libcrypto3\nV:3.3.2-r0\nA:x86_64\no:openssl\n\n";
+    let spec = ImageSpec::new(vec![
+        LayerSpec {
+            created_by: "ADD alpine-minirootfs.tar.gz /",
+            items: vec![
+                file("etc/alpine-release", "3.20.3\n"),
+                file("lib/apk/db/installed", installed),
+            ],
+        },
+        LayerSpec {
+            created_by: "RUN apk add --no-cache busybox",
+            items: vec![file(
+                "lib/apk/db/installed",
+                &format!("{installed}P:busybox\nV:1.36.1-r29\nA:x86_64\no:busybox\n"),
+            )],
+        },
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let built = imagebuild::build(&spec, Compression::Gzip);
+    write_oci_layout(&built, Compression::Gzip, dir.path());
+    let result = scan_json(dir.path(), &["--severity-threshold", "none"]).json();
+    let apk = |name: &str, version: &str, source: &str| {
+        let purl = format!("pkg:apk/alpine/{name}@{version}?arch=x86_64&distro=3.20.3");
+        os_package("Alpine:v3.20", name, version, &purl, source, 1)
+    };
+    assert_eq!(
+        os_packages(&result),
+        vec![
+            apk("busybox", "1.36.1-r29", "busybox"),
+            apk("libcrypto3", "3.3.2-r0", "openssl"),
+            apk("musl", "1.2.5-r0", "musl"),
+        ],
+        "each package once, from the database of layer 1"
+    );
+}
+
+/// A Rocky Linux 9 style image whose rpm database (written by the real
+/// `rpm`, tests/fixtures/rpm) sits in /usr/lib/sysimage/rpm behind the
+/// /var/lib/rpm symlink, as on current Fedora and RHEL family images; a
+/// copy of the database in a directory a later layer deletes.
+fn rocky_image() -> tempfile::TempDir {
+    let rpmdb = std::fs::read(crate::support::root().join("tests/fixtures/rpm/rpmdb.sqlite"))
+        .expect("rpmdb fixture");
+    let spec = ImageSpec::new(vec![
+        LayerSpec {
+            created_by: "ADD rocky-9-container.tar.xz /",
+            items: vec![
+                file(
+                    "etc/os-release",
+                    "NAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID=\"9.3\"\nPRETTY_NAME=\"Rocky Linux 9.3 (Blue Onyx)\"\n",
+                ),
+                Item::File("usr/lib/sysimage/rpm/rpmdb.sqlite", rpmdb.clone(), 0o644),
+                Item::Symlink("var/lib/rpm", "../../usr/lib/sysimage/rpm"),
+            ],
+        },
+        LayerSpec {
+            created_by: "COPY old-tool /opt/old-tool",
+            items: vec![Item::File(
+                "opt/old-tool/var/lib/rpm/rpmdb.sqlite",
+                rpmdb.clone(),
+                0o644,
+            )],
+        },
+        LayerSpec {
+            created_by: "RUN rm -rf /opt/old-tool",
+            items: vec![Item::Whiteout("opt/old-tool")],
+        },
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let built = imagebuild::build(&spec, Compression::Gzip);
+    write_oci_layout(&built, Compression::Gzip, dir.path());
+    dir
+}
+
+#[test]
+fn a_rocky_image_lists_its_rpm_sqlite_database_with_epochs_and_source_packages() {
+    let dir = rocky_image();
+    let result = scan_with_fixture_db(dir.path());
+    let packages = os_packages(&result);
+    let names: Vec<&str> = packages.iter().map(|p| p.1.as_str()).collect();
+    // tests/fixtures/rpm/expected.txt is what `rpm -qa` listed.
+    let mut expected: Vec<&str> = include_str!("../fixtures/rpm/expected.txt")
+        .lines()
+        .filter_map(|line| line.split('|').next())
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    assert!(packages.iter().all(|p| p.0 == "Rocky Linux:9" && p.5 == 0));
+    let find = |name: &str| packages.iter().find(|p| p.1 == name).cloned().expect(name);
+    assert_eq!(
+        find("openssl-libs"),
+        os_package(
+            "Rocky Linux:9",
+            "openssl-libs",
+            "1:3.0.7-25.el9_3",
+            "pkg:rpm/rocky/openssl-libs@3.0.7-25.el9_3?arch=x86_64&epoch=1&distro=rocky-9.3",
+            "openssl",
+            0
+        )
+    );
+    assert_eq!(find("python3-requests").4, "python-requests");
+    let paths: Vec<&str> = result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter_map(|p| p["path"].as_str())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .all(|p| *p == "usr/lib/sysimage/rpm/rpmdb.sqlite"),
+        "{paths:?}"
+    );
+
+    // rpm version order with epochs: openssl-libs is before its fix, curl's
+    // fix has an epoch that outranks its higher version, bash is exactly at
+    // its fix and zlib's record is for another release.
+    let mut vulnerable = vulnerable_names(&result);
+    vulnerable.sort();
+    assert_eq!(vulnerable, vec!["curl", "openssl-libs"]);
+    let no_parse_problem = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .all(|f| f["rule_id"] != "packages/unreadable-database");
+    assert!(no_parse_problem, "{}", result["findings"]);
+}
+
+#[test]
+fn a_damaged_rpm_database_keeps_what_it_could_read_and_says_why() {
+    // Cut the real database after its first leaf pages: the rest of the
+    // Packages tree points past the end of the file.
+    let rpmdb = std::fs::read(crate::support::root().join("tests/fixtures/rpm/rpmdb.sqlite"))
+        .expect("rpmdb fixture");
+    let cut = rpmdb[..60 * 4096].to_vec();
+    let spec = ImageSpec::new(vec![LayerSpec {
+        created_by: "ADD damaged.tar /",
+        items: vec![
+            file("etc/os-release", "ID=rocky\nVERSION_ID=9.3\n"),
+            Item::File("var/lib/rpm/rpmdb.sqlite", cut, 0o644),
+        ],
+    }]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let built = imagebuild::build(&spec, Compression::Gzip);
+    write_oci_layout(&built, Compression::Gzip, dir.path());
+    let run = scan_json(dir.path(), &["--severity-threshold", "none"]);
+    let result = run.json();
+    let count = result["packages"].as_array().map_or(0, Vec::len);
+    assert!(count > 0 && count < 12, "{count} packages");
+    let problem = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "packages/unreadable-database")
+        .expect("the damage is reported");
+    assert_eq!(problem["path"], "var/lib/rpm/rpmdb.sqlite");
+    assert!(
+        problem["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("out of the file")),
+        "{}",
+        problem["message"]
+    );
+}
+
 fn cyclonedx_validator() -> jsonschema::Validator {
     let dir = crate::support::root().join("tests/schemas/cyclonedx");
     let load = |name: &str| -> Value {
@@ -439,6 +643,116 @@ fn cyclonedx_output_validates_and_links_vulnerabilities_to_components() {
         crate::support::run(again).stdout,
         first.stdout,
         "the same input gives the same SBOM"
+    );
+}
+
+#[test]
+fn spdx_output_validates_and_lists_packages_with_purls_and_advisories() {
+    let dir = inventory_image();
+    let db = crate::support::root().join("tests/fixtures/osv-db");
+    let spdx_run = || {
+        let mut command = crate::support::bulkhead();
+        command
+            .arg("scan")
+            .arg(dir.path())
+            .args([
+                "--severity-threshold",
+                "none",
+                "--format",
+                "spdx-json",
+                "--db",
+            ])
+            .arg(&db)
+            .env("SOURCE_DATE_EPOCH", "1700000000");
+        crate::support::run(command)
+    };
+    let first = spdx_run();
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let document: Value = serde_json::from_str(&first.stdout).expect("SPDX is JSON");
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(crate::support::root().join("tests/schemas/spdx-2.3.json")).expect("schema"),
+    )
+    .expect("schema JSON");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .build(&schema)
+        .expect("SPDX 2.3 schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut broken = document.clone();
+    broken["packages"][10]["externalRefs"][0]["referenceCategory"] = Value::from("NOT-A-CATEGORY");
+    assert!(
+        !validator.is_valid(&broken),
+        "the validator rejects a bad document"
+    );
+
+    assert_eq!(document["spdxVersion"], "SPDX-2.3");
+    assert_eq!(document["creationInfo"]["created"], "2023-11-14T22:13:20Z");
+    let packages = document["packages"].as_array().expect("packages");
+    // The image, its OS and the nine packages of the inventory.
+    assert_eq!(packages.len(), 11);
+    assert_eq!(packages[0]["primaryPackagePurpose"], "CONTAINER");
+    assert_eq!(packages[0]["name"], "test/image:1.0");
+    let os = packages
+        .iter()
+        .find(|p| p["primaryPackagePurpose"] == "OPERATING_SYSTEM")
+        .expect("OS package");
+    assert_eq!(
+        (os["name"].as_str(), os["versionInfo"].as_str()),
+        (Some("debian"), Some("12"))
+    );
+    let ids: Vec<&str> = packages
+        .iter()
+        .filter_map(|p| p["SPDXID"].as_str())
+        .collect();
+    let relationships = document["relationships"].as_array().expect("relationships");
+    assert_eq!(
+        relationships.len(),
+        11,
+        "DESCRIBES the image, which CONTAINS the rest"
+    );
+    for relationship in relationships {
+        let to = relationship["relatedSpdxElement"]
+            .as_str()
+            .expect("element");
+        assert!(ids.contains(&to), "{to} is not a package");
+    }
+    let requests = packages
+        .iter()
+        .find(|p| p["name"] == "requests")
+        .expect("requests");
+    let references: Vec<(&str, &str)> = requests["externalRefs"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["referenceCategory"].as_str()?,
+                r["referenceLocator"].as_str()?,
+            ))
+        })
+        .collect();
+    assert_eq!(
+        references,
+        vec![
+            ("PACKAGE-MANAGER", "pkg:pypi/requests@2.19.0"),
+            ("SECURITY", "https://osv.dev/vulnerability/CVE-2018-18074"),
+        ]
+    );
+    assert!(
+        requests["sourceInfo"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("found in usr/lib/python3/dist-packages/requests-2.19.0.dist-info/METADATA (layer 1, sha256:")),
+        "{}",
+        requests["sourceInfo"]
+    );
+    assert_eq!(
+        spdx_run().stdout,
+        first.stdout,
+        "SOURCE_DATE_EPOCH makes the SBOM reproducible"
     );
 }
 

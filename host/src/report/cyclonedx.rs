@@ -5,10 +5,9 @@
 //! derived from the content and no timestamp is written.
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::plugin::Severity;
-use crate::runtime::hex;
+use crate::report::content_uuid;
 use crate::scan::ScanResult;
 
 fn rating(severity: Severity) -> &'static str {
@@ -19,19 +18,6 @@ fn rating(severity: Severity) -> &'static str {
         Severity::Low => "low",
         Severity::Info => "info",
     }
-}
-
-/// A stable `urn:uuid:` from the document's content.
-fn serial_number(seed: &str) -> String {
-    let digest = hex(&Sha256::digest(seed.as_bytes()));
-    format!(
-        "urn:uuid:{}-{}-4{}-8{}-{}",
-        &digest[0..8],
-        &digest[8..12],
-        &digest[13..16],
-        &digest[17..20],
-        &digest[20..32]
-    )
 }
 
 /// Builds the CycloneDX document.
@@ -142,7 +128,7 @@ pub fn build(result: &ScanResult) -> Value {
     json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
-        "serialNumber": serial_number(&seed),
+        "serialNumber": format!("urn:uuid:{}", content_uuid(&seed)),
         "version": 1,
         "metadata": {
             "tools": { "components": [{ "type": "application", "name": "bulkhead", "version": result.tool_version }] },

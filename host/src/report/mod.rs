@@ -4,13 +4,16 @@ mod cyclonedx;
 pub mod progress;
 mod rules_doc;
 mod sarif;
+mod spdx;
 mod table;
 
 pub use rules_doc::rules_markdown;
 
 use anyhow::Result;
+use sha2::{Digest, Sha256};
 
 use crate::plugin::PluginSet;
+use crate::runtime::hex;
 use crate::scan::ScanResult;
 
 /// Output formats.
@@ -24,26 +27,39 @@ pub enum Format {
     Sarif,
     /// CycloneDX 1.6 JSON: the package inventory and its vulnerabilities.
     Cyclonedx,
+    /// SPDX 2.3 JSON: the package inventory, vulnerabilities as advisory
+    /// references.
+    SpdxJson,
 }
 
 /// Renders `result`. `color` adds ANSI colours to the table.
 pub fn render(result: &ScanResult, set: &PluginSet, format: Format, color: bool) -> Result<String> {
     Ok(match format {
         Format::Table => table::render(result, color),
-        Format::Json => {
-            let mut text = serde_json::to_string_pretty(result)?;
-            text.push('\n');
-            text
-        }
-        Format::Sarif => {
-            let mut text = serde_json::to_string_pretty(&sarif::build(result, set))?;
-            text.push('\n');
-            text
-        }
-        Format::Cyclonedx => {
-            let mut text = serde_json::to_string_pretty(&cyclonedx::build(result))?;
-            text.push('\n');
-            text
-        }
+        Format::Json => pretty(result)?,
+        Format::Sarif => pretty(&sarif::build(result, set))?,
+        Format::Cyclonedx => pretty(&cyclonedx::build(result))?,
+        Format::SpdxJson => pretty(&spdx::build(result))?,
     })
+}
+
+/// Indented JSON with a final newline.
+fn pretty(value: &impl serde::Serialize) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// A version-4-shaped UUID derived from `seed`, so the same document gets
+/// the same id (CycloneDX serial numbers, SPDX namespaces).
+fn content_uuid(seed: &str) -> String {
+    let digest = hex(&Sha256::digest(seed.as_bytes()));
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &digest[0..8],
+        &digest[8..12],
+        &digest[13..16],
+        &digest[17..20],
+        &digest[20..32]
+    )
 }

@@ -37,19 +37,31 @@ fn field<'a>(paragraph: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn ecosystem(os: &Os, fallback: &str) -> String {
+/// The OSV ecosystem of an OS package: `Debian:12`, `Alpine:v3.20`,
+/// `Rocky Linux:9`; `fallback` when the OS is unknown. Red Hat and SUSE
+/// records name products rather than releases, so they get no release.
+pub fn ecosystem(os: &Os, fallback: &str) -> String {
     let name = match os.id.as_str() {
         "ubuntu" => "Ubuntu",
         "debian" => "Debian",
         "alpine" => "Alpine",
+        "rocky" => "Rocky Linux",
+        "almalinux" => "AlmaLinux",
+        "rhel" => "Red Hat",
+        "opensuse-leap" | "opensuse-tumbleweed" => "openSUSE",
+        "sles" => "SUSE",
+        "mageia" => "Mageia",
+        "photon" => "Photon OS",
         _ => fallback,
     };
+    let major = || os.version_id.split('.').next().unwrap_or_default();
     match (name, os.version_id.as_str()) {
-        (_, "") => name.to_string(),
+        (_, "") | ("Red Hat" | "openSUSE" | "SUSE", _) => name.to_string(),
         ("Alpine", version) => {
             let minor: Vec<&str> = version.split('.').take(2).collect();
             format!("Alpine:v{}", minor.join("."))
         }
+        ("Rocky Linux" | "AlmaLinux", _) => format!("{name}:{}", major()),
         (name, version) => format!("{name}:{version}"),
     }
 }

@@ -8,6 +8,8 @@ mod dpkg;
 mod java;
 mod lang;
 mod os;
+mod rpm;
+mod sqlite;
 
 use bulkhead_sdk::{
     File, Finding, Interests, Package, Plugin, PluginInfo, Reporter, Rule, Severity, export_plugin,
@@ -23,7 +25,7 @@ impl Plugin for Packages {
         PluginInfo::new(
             "packages",
             env!("CARGO_PKG_VERSION"),
-            "Lists installed packages: dpkg (status and distroless status.d), apk, Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock, Java archives (pom.properties, MANIFEST.MF, nested jars).",
+            "Lists installed packages: dpkg (status and distroless status.d), apk, rpm (SQLite rpmdb), Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock, Java archives (pom.properties, MANIFEST.MF, nested jars).",
         )
         .rule(
             Rule::new("unreadable-database", "Package database could not be read", Severity::Info)
@@ -35,6 +37,8 @@ impl Plugin for Packages {
                 "**/var/lib/dpkg/status",
                 "**/var/lib/dpkg/status.d/*",
                 "**/lib/apk/db/installed",
+                "**/var/lib/rpm/rpmdb.sqlite",
+                "**/usr/lib/sysimage/rpm/rpmdb.sqlite",
                 "**/*.dist-info/METADATA",
                 "**/*.egg-info/PKG-INFO",
                 "**/node_modules/*/package.json",
@@ -56,11 +60,15 @@ impl Plugin for Packages {
             .iter()
             .any(|ext| name.ends_with(ext))
         {
-            for package in java::packages(&file.read_all(MAX_SIZE)?) {
-                if !out.package(package) {
-                    break;
-                }
+            report_all(java::packages(&file.read_all(MAX_SIZE)?), out);
+            return Ok(());
+        }
+        if name == "rpmdb.sqlite" {
+            let (found, problem) = rpm::rpmdb(&file.read_all(MAX_SIZE)?, &os::identify());
+            if let Some(message) = problem {
+                out.finding(Finding::new("unreadable-database", message));
             }
+            report_all(found, out);
             return Ok(());
         }
         let text = file.read_text(MAX_SIZE)?;
@@ -86,12 +94,17 @@ impl Plugin for Packages {
             } else {
                 Vec::new()
             };
-        for package in found {
-            if !out.package(package) {
-                break;
-            }
-        }
+        report_all(found, out);
         Ok(())
+    }
+}
+
+/// Reports packages until the host says it has enough.
+fn report_all(found: Vec<Package>, out: &mut Reporter) {
+    for package in found {
+        if !out.package(package) {
+            break;
+        }
     }
 }
 

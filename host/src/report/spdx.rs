@@ -1,0 +1,176 @@
+//! SPDX 2.3 JSON: the scanned target as the described package (purpose
+//! `CONTAINER` for images), the OS as an `OPERATING_SYSTEM` package, and
+//! each package of the inventory with its purl, where it was found (file and
+//! layer, in `sourceInfo`) and the vulnerabilities matched in it as
+//! `SECURITY` advisory references (SPDX 2.3 has no vulnerability section).
+//! The creation time is now, or `SOURCE_DATE_EPOCH` when set, so a build
+//! that pins it gets the same bytes each run.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::merge::Package;
+use crate::report::content_uuid;
+use crate::runtime::hex;
+use crate::scan::ScanResult;
+
+/// `SPDXRef-` ids hold letters, digits, `.` and `-` only.
+fn spdx_id(kind: &str, seed: &str) -> String {
+    let digest = hex(&Sha256::digest(seed.as_bytes()));
+    format!("SPDXRef-{kind}-{}", &digest[..16])
+}
+
+/// When the document was made: `SOURCE_DATE_EPOCH` or now.
+fn created() -> String {
+    let pinned = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map(|seconds| UNIX_EPOCH + Duration::from_secs(seconds));
+    humantime::format_rfc3339_seconds(pinned.unwrap_or_else(SystemTime::now)).to_string()
+}
+
+/// The vulnerability ids matched in `package` (its CVE first, else the
+/// first alias, else the rule id).
+fn advisories(result: &ScanResult, package: &Package) -> Vec<String> {
+    let mut ids: Vec<String> = result
+        .findings
+        .iter()
+        .filter(|finding| {
+            finding.path == package.path
+                && finding.package.as_ref().is_some_and(|p| {
+                    p.ecosystem == package.ecosystem
+                        && p.name == package.name
+                        && p.version == package.version
+                })
+        })
+        .filter_map(|finding| {
+            let cve = finding.aliases.iter().find(|a| a.starts_with("CVE-"));
+            cve.or_else(|| finding.aliases.first()).cloned()
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn package_entry(result: &ScanResult, package: &Package, id: &str) -> Value {
+    let mut references = vec![json!({
+        "referenceCategory": "PACKAGE-MANAGER",
+        "referenceType": "purl",
+        "referenceLocator": package.purl,
+    })];
+    for advisory in advisories(result, package) {
+        references.push(json!({
+            "referenceCategory": "SECURITY",
+            "referenceType": "advisory",
+            "referenceLocator": format!("https://osv.dev/vulnerability/{advisory}"),
+        }));
+    }
+    let mut source_info = format!("found in {}", package.path);
+    if let Some(layer) = &package.layer {
+        source_info.push_str(&format!(" (layer {}, {})", layer.index, layer.diff_id));
+    }
+    if let Some(source) = &package.source_name {
+        let version = package
+            .source_version
+            .as_deref()
+            .unwrap_or(&package.version);
+        source_info.push_str(&format!("; source package {source} {version}"));
+    }
+    json!({
+        "SPDXID": id,
+        "name": package.name,
+        "versionInfo": package.version,
+        "downloadLocation": "NOASSERTION",
+        "filesAnalyzed": false,
+        "licenseConcluded": "NOASSERTION",
+        "licenseDeclared": "NOASSERTION",
+        "copyrightText": "NOASSERTION",
+        "primaryPackagePurpose": "LIBRARY",
+        "sourceInfo": source_info,
+        "comment": format!("ecosystem {}; found by the {} plugin", package.ecosystem, package.plugin),
+        "externalRefs": references,
+    })
+}
+
+fn relationship(from: &str, kind: &str, to: &str) -> Value {
+    json!({ "spdxElementId": from, "relationshipType": kind, "relatedSpdxElement": to })
+}
+
+/// Builds the SPDX document.
+pub fn build(result: &ScanResult) -> Value {
+    let target = &result.target;
+    let name = target
+        .image
+        .as_ref()
+        .and_then(|i| i.reference.clone())
+        .unwrap_or_else(|| target.name.clone());
+    let root_id = "SPDXRef-Target";
+    let mut root = json!({
+        "SPDXID": root_id,
+        "name": name,
+        "downloadLocation": "NOASSERTION",
+        "filesAnalyzed": false,
+        "primaryPackagePurpose": if target.kind.is_image() { "CONTAINER" } else { "SOURCE" },
+    });
+    let mut packages = Vec::new();
+    let mut relationships = vec![relationship("SPDXRef-DOCUMENT", "DESCRIBES", root_id)];
+    if let Some(image) = &target.image {
+        let digest = image
+            .manifest_digest
+            .as_ref()
+            .unwrap_or(&image.config_digest);
+        root["versionInfo"] = json!(digest);
+        root["comment"] = json!(format!(
+            "config {}; platform {}",
+            image.config_digest, image.platform
+        ));
+        if let Some(os) = &image.os {
+            let os_id = spdx_id("OperatingSystem", &os.id);
+            packages.push(json!({
+                "SPDXID": os_id,
+                "name": os.id,
+                "versionInfo": os.version_id,
+                "downloadLocation": "NOASSERTION",
+                "filesAnalyzed": false,
+                "primaryPackagePurpose": "OPERATING_SYSTEM",
+                "description": os.pretty_name,
+            }));
+            relationships.push(relationship(root_id, "CONTAINS", &os_id));
+        }
+    }
+    for package in &result.packages {
+        let id = spdx_id("Package", &format!("{}#{}", package.purl, package.path));
+        packages.push(package_entry(result, package, &id));
+        relationships.push(relationship(root_id, "CONTAINS", &id));
+    }
+    packages.insert(0, root);
+
+    let created = created();
+    let seed = serde_json::to_string(&(&packages, &created)).unwrap_or_default();
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    json!({
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": name,
+        "documentNamespace": format!("https://spdx.org/spdxdocs/bulkhead-{slug}-{}", content_uuid(&seed)),
+        "creationInfo": {
+            "created": created,
+            "creators": [format!("Tool: bulkhead-{}", result.tool_version)],
+        },
+        "packages": packages,
+        "relationships": relationships,
+    })
+}
