@@ -303,71 +303,137 @@ pub fn apk(a: &str, b: &str) -> Ordering {
         .then_with(|| ra.cmp(&rb))
 }
 
-/// PEP 440: `[N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]`.
-pub fn pep440(a: &str, b: &str) -> Ordering {
-    #[derive(PartialEq, Eq, PartialOrd, Ord)]
-    struct Key(u64, Vec<u64>, (i32, u64), (i32, u64), (i32, u64));
-    fn parse(v: &str) -> Key {
-        let v = v.trim().to_ascii_lowercase();
-        let v = v.strip_prefix('v').unwrap_or(&v).to_string();
-        let v = v.split('+').next().unwrap_or("").to_string();
-        let (epoch, rest) = match v.split_once('!') {
-            Some((e, r)) => (e.parse().unwrap_or(0), r.to_string()),
-            None => (0, v.clone()),
-        };
-        let release_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let release: Vec<u64> = {
-            let mut r: Vec<u64> = rest[..release_end]
-                .split('.')
-                .filter(|p| !p.is_empty())
-                .map(|n| n.parse().unwrap_or(0))
-                .collect();
-            while r.last() == Some(&0) && r.len() > 1 {
-                r.pop();
-            }
-            r
-        };
-        let tail = rest[release_end..].replace(['-', '_'], ".");
-        let number_after = |marker: &str| -> Option<u64> {
-            let at = tail.find(marker)?;
-            let digits: String = tail[at + marker.len()..]
-                .trim_start_matches('.')
-                .chars()
-                .take_while(|c| c.is_ascii_digit())
-                .collect();
-            Some(digits.parse().unwrap_or(0))
-        };
-        let pre = [
-            ("rc", 3),
-            ("c", 3),
-            ("b", 2),
-            ("beta", 2),
-            ("a", 1),
-            ("alpha", 1),
-            ("preview", 3),
-            ("pre", 3),
-        ]
-        .iter()
-        .filter(|(m, _)| {
-            tail.contains(m) && !tail.starts_with(".post") && !tail.starts_with(".dev")
-        })
-        .find_map(|(m, rank)| number_after(m).map(|n| (*rank, n)));
-        let post = number_after("post").map(|n| (1, n));
-        let dev = number_after("dev").map(|n| (0, n));
-        // Ordering: dev releases before pre-releases before the release;
-        // post releases after it.
-        let pre_key = match (pre, dev, post) {
-            (Some(p), _, _) => p,
-            (None, Some(_), None) => (-1, 0),
-            _ => (4, 0),
-        };
-        let post_key = post.unwrap_or((-1, 0));
-        let dev_key = dev.unwrap_or((1, 0));
-        Key(epoch, release, pre_key, post_key, dev_key)
+/// A segment of a PEP 440 local version: numbers sort above words.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum LocalPart {
+    Word(String),
+    Number(u64),
+}
+
+/// PEP 440 sort key, as the PyPA `packaging` library builds it.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Pep440Key {
+    epoch: u64,
+    /// Release numbers, trailing zeros removed (`1.0` is `1`).
+    release: Vec<u64>,
+    /// (rank, number): a < b < rc; a dev release of the final version sorts
+    /// below every pre-release (-1), a final release above them (3).
+    pre: (i32, u64),
+    /// None sorts first.
+    post: Option<u64>,
+    /// (0, n) for devN, (1, 0) without: dev releases come first.
+    dev: (i32, u64),
+    /// None sorts first; then segment by segment.
+    local: Option<Vec<LocalPart>>,
+}
+
+/// Leading decimal digits of `text` (saturating) and the rest.
+fn leading_number(text: &str) -> (Option<u64>, &str) {
+    let end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    if end == 0 {
+        return (None, text);
     }
-    parse(a).cmp(&parse(b))
+    (Some(text[..end].parse().unwrap_or(u64::MAX)), &text[end..])
+}
+
+/// `text` without one leading `-`, `_` or `.` separator.
+fn skip_separator(text: &str) -> &str {
+    text.strip_prefix(['-', '_', '.']).unwrap_or(text)
+}
+
+/// A PEP 440 segment at the start of `rest`: a separator, one of `words`
+/// (with its rank), then an optional separator and number (0 when absent).
+/// Advances `rest` past it.
+fn segment(rest: &mut &str, words: &[(&str, i32)]) -> Option<(i32, u64)> {
+    let body = skip_separator(rest);
+    let (word, rank) = words.iter().find(|(word, _)| body.starts_with(word))?;
+    let after = &body[word.len()..];
+    let (number, after_number) = leading_number(skip_separator(after));
+    *rest = if number.is_some() {
+        after_number
+    } else {
+        after
+    };
+    Some((*rank, number.unwrap_or(0)))
+}
+
+/// Parses a PEP 440 version leniently (what it cannot read is ignored):
+/// `[N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]` with the spelling
+/// variants PEP 440 normalizes (`alpha`, `c`, `pre`, `-N` for post, `rev`).
+fn pep440_key(version: &str) -> Pep440Key {
+    let lower = version.trim().to_ascii_lowercase();
+    let text = lower.strip_prefix('v').unwrap_or(&lower);
+    let (public, local) = match text.split_once('+') {
+        Some((public, local)) => (public, Some(local)),
+        None => (text, None),
+    };
+    let local = local.map(|local| {
+        local
+            .split(['.', '-', '_'])
+            .filter(|part| !part.is_empty())
+            .map(|part| match part.parse() {
+                Ok(number) => LocalPart::Number(number),
+                Err(_) => LocalPart::Word(part.to_string()),
+            })
+            .collect()
+    });
+    let (epoch, mut rest) = match public.split_once('!') {
+        Some((epoch, rest)) => (epoch.parse().unwrap_or(0), rest),
+        None => (0, public),
+    };
+    let mut release = Vec::new();
+    while let (Some(number), after) = leading_number(rest) {
+        release.push(number);
+        rest = after;
+        match rest.strip_prefix('.') {
+            Some(next) if next.starts_with(|c: char| c.is_ascii_digit()) => rest = next,
+            _ => break,
+        }
+    }
+    while release.len() > 1 && release.last() == Some(&0) {
+        release.pop();
+    }
+    let pre = segment(
+        &mut rest,
+        &[
+            ("alpha", 0),
+            ("a", 0),
+            ("beta", 1),
+            ("b", 1),
+            ("preview", 2),
+            ("pre", 2),
+            ("rc", 2),
+            ("c", 2),
+        ],
+    );
+    let post = match rest.strip_prefix('-').map(leading_number) {
+        Some((Some(number), after)) => {
+            rest = after;
+            Some(number)
+        }
+        _ => segment(&mut rest, &[("post", 0), ("rev", 0), ("r", 0)]).map(|(_, n)| n),
+    };
+    let dev = segment(&mut rest, &[("dev", 0)]).map(|(_, n)| n);
+    let pre = match (pre, post, dev) {
+        (Some(pre), _, _) => pre,
+        (None, None, Some(_)) => (-1, 0),
+        _ => (3, 0),
+    };
+    Pep440Key {
+        epoch,
+        release,
+        pre,
+        post,
+        dev: dev.map_or((1, 0), |n| (0, n)),
+        local,
+    }
+}
+
+/// PEP 440 order (PyPI).
+pub fn pep440(a: &str, b: &str) -> Ordering {
+    pep440_key(a).cmp(&pep440_key(b))
 }
 
 /// Maven: dot/hyphen separated items; trailing zeros before a qualifier
