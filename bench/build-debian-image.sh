@@ -45,53 +45,8 @@ pack "$out/rootfs" "$out/layers/0.tar"
 pack "$out/app1" "$out/layers/1.tar"
 pack "$out/app2" "$out/layers/2.tar"
 
-python3 - "$out" <<'PY'
-import gzip, hashlib, json, os, shutil, sys, tarfile
-out = sys.argv[1]
-layout = os.path.join(out, "layout")
-blobs = os.path.join(layout, "blobs", "sha256")
-os.makedirs(blobs)
-def put(data):
-    digest = hashlib.sha256(data).hexdigest()
-    with open(os.path.join(blobs, digest), "wb") as f:
-        f.write(data)
-    return "sha256:" + digest
-commands = ["ADD rootfs.tar / # debian packages", "COPY .env run.sh /app/", "RUN rm /app/.env"]
-layers, diff_ids, raw = [], [], []
-for i in range(3):
-    tar = open(os.path.join(out, "layers", f"{i}.tar"), "rb").read()
-    raw.append(tar)
-    diff_ids.append("sha256:" + hashlib.sha256(tar).hexdigest())
-    blob = gzip.compress(tar, compresslevel=6, mtime=0)
-    layers.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": put(blob), "size": len(blob)})
-config = json.dumps({
-    "architecture": "amd64", "os": "linux",
-    "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], "Cmd": ["/app/run.sh"]},
-    "rootfs": {"type": "layers", "diff_ids": diff_ids},
-    "history": [{"created_by": c} for c in commands],
-}).encode()
-config_digest = put(config)
-manifest = json.dumps({
-    "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": len(config)},
-    "layers": layers,
-}).encode()
-index = {"schemaVersion": 2, "manifests": [{
-    "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": put(manifest), "size": len(manifest),
-    "platform": {"architecture": "amd64", "os": "linux"},
-    "annotations": {"org.opencontainers.image.ref.name": "bulkhead/debian-test:latest"}}]}
-json.dump(index, open(os.path.join(layout, "index.json"), "w"))
-open(os.path.join(layout, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}')
-# docker-archive, classic layout
-with tarfile.open(os.path.join(out, "image.tar"), "w") as t:
-    def add(name, data):
-        info = tarfile.TarInfo(name); info.size = len(data); info.mtime = 1700000000
-        import io; t.addfile(info, io.BytesIO(data))
-    names = []
-    for i, tar in enumerate(raw):
-        lid = hashlib.sha256(f"layer{i}".encode() + diff_ids[i].encode()).hexdigest()
-        add(f"{lid}/layer.tar", tar); names.append(f"{lid}/layer.tar")
-    add(config_digest[7:] + ".json", config)
-    add("manifest.json", json.dumps([{"Config": config_digest[7:] + ".json", "RepoTags": ["bulkhead/debian-test:latest"], "Layers": names}]).encode())
-PY
+python3 "$(dirname "$0")/pack-image.py" "$out" bulkhead/debian-test:latest \
+  "$out/layers/0.tar=ADD rootfs.tar / # debian packages" \
+  "$out/layers/1.tar=COPY .env run.sh /app/" \
+  "$out/layers/2.tar=RUN rm /app/.env"
 echo "built $out: $(find "$out/rootfs" -type f | wc -l) files, $(du -sb "$out/layers" | cut -f1) bytes of layer tar"

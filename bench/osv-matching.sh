@@ -59,3 +59,66 @@ by = collections.Counter(f["package"]["name"] for f in v)
 print(f"  {len(d['packages'])} packages, {len(v)} vulnerabilities:", dict(sorted(by.items())))
 PY
 done
+
+# Cross-check on the real records: an independent evaluation in Python
+# (PyPA packaging for PEP 440, OSV's event rules) of which PyPI records
+# affect each package, against the ids in bulkhead's findings.
+$bin scan "$root" --db "$osv" --format json -o "$work/out.json" --severity-threshold none || true
+python3 - "$osv" "$work/out.json" <<'PY'
+import json, os, re, sys
+try:
+    from packaging.version import Version, InvalidVersion
+except ImportError:
+    from pip._vendor.packaging.version import Version, InvalidVersion
+osv, out = sys.argv[1], json.load(open(sys.argv[2]))
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+installed = {norm(p["name"]): p["version"] for p in out["packages"] if p["ecosystem"] == "PyPI"}
+
+def affected(entry, version):
+    v = Version(version)
+    if version in entry.get("versions", []):
+        return True
+    for r in entry.get("ranges", []):
+        if r["type"] != "ECOSYSTEM":
+            continue
+        events = sorted(r["events"], key=lambda e: Version("0") if "introduced" in e and e["introduced"] == "0"
+                        else Version(next(iter(e.values()))))
+        state = False
+        for e in events:
+            kind, at = next(iter(e.items()))
+            if kind == "introduced" and (at == "0" or v >= Version(at)):
+                state = True
+            elif kind == "fixed" and v >= Version(at):
+                state = False
+            elif kind == "last_affected" and v > Version(at):
+                state = False
+            elif kind == "limit" and v >= Version(at):
+                state = False
+        if state:
+            return True
+    return False
+
+reference = {}
+for name in os.listdir(os.path.join(osv, "PyPI")):
+    record = json.load(open(os.path.join(osv, "PyPI", name)))
+    if record.get("withdrawn"):
+        continue
+    for entry in record.get("affected", []):
+        package = norm(entry.get("package", {}).get("name", ""))
+        if package in installed:
+            try:
+                if affected(entry, installed[package]):
+                    reference.setdefault(package, set()).add(record["id"])
+            except InvalidVersion:
+                pass
+ours = {}
+for f in out["findings"]:
+    if f["rule_id"] == "osv/vulnerability" and f["package"]["ecosystem"] == "PyPI":
+        ours.setdefault(norm(f["package"]["name"]), []).append(set(f.get("aliases", [])))
+missing = {p: sorted(ids - set().union(*ours.get(p, [set()]))) for p, ids in reference.items()}
+missing = {p: ids for p, ids in missing.items() if ids}
+extra = {p: len([g for g in groups if not g & reference.get(p, set())]) for p, groups in ours.items()}
+extra = {p: n for p, n in extra.items() if n}
+print(f"cross-check: {sum(map(len, reference.values()))} affecting PyPI records by the Python reference;"
+      f" missing from bulkhead: {missing or 'none'}; bulkhead findings without a reference record: {extra or 'none'}")
+PY

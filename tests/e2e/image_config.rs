@@ -2,14 +2,12 @@
 
 use serde_json::json;
 
-use crate::imagebuild::{self, Compression, ImageSpec, Item, LayerSpec, write_oci_layout};
+use crate::imagebuild::{ImageSpec, Item, LayerSpec, gzip_oci_layout};
 use crate::images::AWS_KEY;
 use crate::support::{findings_of, plugin, scan_json};
 
 fn scan_image(spec: &ImageSpec) -> serde_json::Value {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let built = imagebuild::build(spec, Compression::Gzip);
-    write_oci_layout(&built, Compression::Gzip, dir.path());
+    let dir = gzip_oci_layout(spec);
     let run = scan_json(dir.path(), &["--severity-threshold", "none"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.json()

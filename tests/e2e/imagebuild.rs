@@ -239,6 +239,15 @@ fn blob_name(bytes: &[u8]) -> String {
     format!("blobs/sha256/{}", &digest(bytes)[7..])
 }
 
+/// Builds `spec` with gzip layers as an OCI image layout in a new
+/// temporary directory.
+pub fn gzip_oci_layout(spec: &ImageSpec) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let built = build(spec, Compression::Gzip);
+    write_oci_layout(&built, Compression::Gzip, dir.path());
+    dir
+}
+
 /// Writes an OCI image layout into `dir` (layers as given in `built`).
 pub fn write_oci_layout(built: &Built, compression: Compression, dir: &Path) {
     let media = match compression {

@@ -147,11 +147,12 @@ fn package_of(header: &Header, os: &Os) -> Option<Package> {
         vendor(os),
         encode(&format!("{version}-{release}"))
     );
-    if let Some(epoch) = epoch {
-        purl.push_str(&format!("&epoch={epoch}"));
-    }
+    // Qualifiers in the canonical (sorted) order.
     if !os.version_id.is_empty() {
         purl.push_str(&format!("&distro={}-{}", vendor(os), os.version_id));
+    }
+    if let Some(epoch) = epoch {
+        purl.push_str(&format!("&epoch={epoch}"));
     }
     let mut found = package(ecosystem(os, "Red Hat"), &name, &full_version, purl);
     if let Some(source) = header.string(TAG_SOURCERPM)
@@ -216,7 +217,7 @@ mod tests {
         assert_eq!(libs.ecosystem, "Rocky Linux:9");
         assert_eq!(
             libs.purl,
-            "pkg:rpm/rocky/openssl-libs@3.0.7-25.el9_3?arch=x86_64&epoch=1&distro=rocky-9.3"
+            "pkg:rpm/rocky/openssl-libs@3.0.7-25.el9_3?arch=x86_64&distro=rocky-9.3&epoch=1"
         );
         assert_eq!(libs.source_name.as_deref(), Some("openssl"));
         assert_eq!(libs.source_version.as_deref(), Some("1:3.0.7-25.el9_3"));
