@@ -94,6 +94,10 @@ fn dpkg_order_agrees_with_dpkg_compare_versions_where_installed() {
         ("1.0.0~~a", "1.0.0~"),
     ];
     for (a, b) in pairs {
+        // The crate reads both (no fallback to the text order).
+        assert!(
+            a.parse::<debversion::Version>().is_ok() && b.parse::<debversion::Version>().is_ok()
+        );
         let ours = dpkg(a, b);
         let Ok(status) = std::process::Command::new("dpkg")
             .args(["--compare-versions", a, "lt", b])
@@ -248,6 +252,8 @@ fn pep440_order_agrees_with_pypa_packaging_where_installed() {
     let reference: Vec<Ordering> = printed.lines().map(ordering_of).collect();
     assert_eq!(reference.len(), pairs.len(), "{printed}");
     for ((a, b), expected) in pairs.iter().zip(reference) {
+        let parsed = |v: &str| v.parse::<pep440_rs::Version>().is_ok();
+        assert!(parsed(a) && parsed(b), "{a} / {b} read by pep440_rs");
         assert_eq!(pep440(a, b), expected, "{a} vs {b}");
     }
 }

@@ -1,9 +1,11 @@
 //! Version orders, one per ecosystem family, as OSV's `ECOSYSTEM` ranges
 //! need them: dpkg (Debian, Ubuntu), apk (Alpine), rpm (Red Hat family,
 //! SUSE), PEP 440 (PyPI), SemVer (npm, crates.io; Go with its `v` prefix
-//! and `+incompatible`), Maven and RubyGems. SemVer uses the `semver`
-//! crate; the others have no well-kept crate usable here and are written
-//! out from their specifications.
+//! and `+incompatible`), Maven and RubyGems. dpkg, PEP 440 and SemVer use
+//! well-kept crates (`debversion`, `pep440_rs`, `semver`); apk, Maven and
+//! RubyGems have none, and rpm's only crate is a whole package
+//! reader/writer, so those are written out from their specifications. The
+//! tests check dpkg, rpm and PEP 440 against the reference tools.
 
 use std::cmp::Ordering;
 
@@ -70,73 +72,17 @@ fn numeric(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
-/// dpkg: `[epoch:]upstream[-revision]`; `~` sorts before anything, even
-/// the end of the string; letters before other symbols.
+/// dpkg's order (`[epoch:]upstream[-revision]`, `~` before anything) by
+/// the `debversion` crate; a version it cannot parse compares as text
+/// with numbers in it compared numerically.
 pub fn dpkg(a: &str, b: &str) -> Ordering {
-    let split = |v: &str| -> (u64, String, String) {
-        let (epoch, rest) = match v.split_once(':') {
-            Some((e, r)) if e.chars().all(|c| c.is_ascii_digit()) => (e.parse().unwrap_or(0), r),
-            _ => (0, v),
-        };
-        match rest.rsplit_once('-') {
-            Some((up, rev)) => (epoch, up.to_string(), rev.to_string()),
-            None => (epoch, rest.to_string(), String::new()),
-        }
-    };
-    let (ea, ua, ra) = split(a);
-    let (eb, ub, rb) = split(b);
-    ea.cmp(&eb)
-        .then_with(|| dpkg_part(&ua, &ub))
-        .then_with(|| dpkg_part(&ra, &rb))
-}
-
-fn dpkg_order(c: Option<char>) -> i32 {
-    match c {
-        None => 0,
-        Some('~') => -1,
-        Some(c) if c.is_ascii_digit() => 0,
-        Some(c) if c.is_ascii_alphabetic() => c as i32,
-        Some(c) => c as i32 + 256,
+    match (
+        a.parse::<debversion::Version>(),
+        b.parse::<debversion::Version>(),
+    ) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => natural(a, b),
     }
-}
-
-/// dpkg's `verrevcmp` on one part.
-fn dpkg_part(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        // Non-digit prefix.
-        while (i < a.len() && !a[i].is_ascii_digit()) || (j < b.len() && !b[j].is_ascii_digit()) {
-            let ac = dpkg_order(a.get(i).map(|c| *c as char).filter(|c| !c.is_ascii_digit()));
-            let bc = dpkg_order(b.get(j).map(|c| *c as char).filter(|c| !c.is_ascii_digit()));
-            if ac != bc {
-                return ac.cmp(&bc);
-            }
-            if i < a.len() && !a[i].is_ascii_digit() {
-                i += 1;
-            }
-            if j < b.len() && !b[j].is_ascii_digit() {
-                j += 1;
-            }
-        }
-        // Numeric part.
-        let start_a = i;
-        while i < a.len() && a[i].is_ascii_digit() {
-            i += 1;
-        }
-        let start_b = j;
-        while j < b.len() && b[j].is_ascii_digit() {
-            j += 1;
-        }
-        let order = numeric(
-            std::str::from_utf8(&a[start_a..i]).unwrap_or(""),
-            std::str::from_utf8(&b[start_b..j]).unwrap_or(""),
-        );
-        if order != Ordering::Equal {
-            return order;
-        }
-    }
-    Ordering::Equal
 }
 
 /// rpm's `rpmvercmp` over `[epoch:]version[-release]`.
@@ -303,137 +249,16 @@ pub fn apk(a: &str, b: &str) -> Ordering {
         .then_with(|| ra.cmp(&rb))
 }
 
-/// A segment of a PEP 440 local version: numbers sort above words.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum LocalPart {
-    Word(String),
-    Number(u64),
-}
-
-/// PEP 440 sort key, as the PyPA `packaging` library builds it.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct Pep440Key {
-    epoch: u64,
-    /// Release numbers, trailing zeros removed (`1.0` is `1`).
-    release: Vec<u64>,
-    /// (rank, number): a < b < rc; a dev release of the final version sorts
-    /// below every pre-release (-1), a final release above them (3).
-    pre: (i32, u64),
-    /// None sorts first.
-    post: Option<u64>,
-    /// (0, n) for devN, (1, 0) without: dev releases come first.
-    dev: (i32, u64),
-    /// None sorts first; then segment by segment.
-    local: Option<Vec<LocalPart>>,
-}
-
-/// Leading decimal digits of `text` (saturating) and the rest.
-fn leading_number(text: &str) -> (Option<u64>, &str) {
-    let end = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    if end == 0 {
-        return (None, text);
-    }
-    (Some(text[..end].parse().unwrap_or(u64::MAX)), &text[end..])
-}
-
-/// `text` without one leading `-`, `_` or `.` separator.
-fn skip_separator(text: &str) -> &str {
-    text.strip_prefix(['-', '_', '.']).unwrap_or(text)
-}
-
-/// A PEP 440 segment at the start of `rest`: a separator, one of `words`
-/// (with its rank), then an optional separator and number (0 when absent).
-/// Advances `rest` past it.
-fn segment(rest: &mut &str, words: &[(&str, i32)]) -> Option<(i32, u64)> {
-    let body = skip_separator(rest);
-    let (word, rank) = words.iter().find(|(word, _)| body.starts_with(word))?;
-    let after = &body[word.len()..];
-    let (number, after_number) = leading_number(skip_separator(after));
-    *rest = if number.is_some() {
-        after_number
-    } else {
-        after
-    };
-    Some((*rank, number.unwrap_or(0)))
-}
-
-/// Parses a PEP 440 version leniently (what it cannot read is ignored):
-/// `[N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]` with the spelling
-/// variants PEP 440 normalizes (`alpha`, `c`, `pre`, `-N` for post, `rev`).
-fn pep440_key(version: &str) -> Pep440Key {
-    let lower = version.trim().to_ascii_lowercase();
-    let text = lower.strip_prefix('v').unwrap_or(&lower);
-    let (public, local) = match text.split_once('+') {
-        Some((public, local)) => (public, Some(local)),
-        None => (text, None),
-    };
-    let local = local.map(|local| {
-        local
-            .split(['.', '-', '_'])
-            .filter(|part| !part.is_empty())
-            .map(|part| match part.parse() {
-                Ok(number) => LocalPart::Number(number),
-                Err(_) => LocalPart::Word(part.to_string()),
-            })
-            .collect()
-    });
-    let (epoch, mut rest) = match public.split_once('!') {
-        Some((epoch, rest)) => (epoch.parse().unwrap_or(0), rest),
-        None => (0, public),
-    };
-    let mut release = Vec::new();
-    while let (Some(number), after) = leading_number(rest) {
-        release.push(number);
-        rest = after;
-        match rest.strip_prefix('.') {
-            Some(next) if next.starts_with(|c: char| c.is_ascii_digit()) => rest = next,
-            _ => break,
-        }
-    }
-    while release.len() > 1 && release.last() == Some(&0) {
-        release.pop();
-    }
-    let pre = segment(
-        &mut rest,
-        &[
-            ("alpha", 0),
-            ("a", 0),
-            ("beta", 1),
-            ("b", 1),
-            ("preview", 2),
-            ("pre", 2),
-            ("rc", 2),
-            ("c", 2),
-        ],
-    );
-    let post = match rest.strip_prefix('-').map(leading_number) {
-        Some((Some(number), after)) => {
-            rest = after;
-            Some(number)
-        }
-        _ => segment(&mut rest, &[("post", 0), ("rev", 0), ("r", 0)]).map(|(_, n)| n),
-    };
-    let dev = segment(&mut rest, &[("dev", 0)]).map(|(_, n)| n);
-    let pre = match (pre, post, dev) {
-        (Some(pre), _, _) => pre,
-        (None, None, Some(_)) => (-1, 0),
-        _ => (3, 0),
-    };
-    Pep440Key {
-        epoch,
-        release,
-        pre,
-        post,
-        dev: dev.map_or((1, 0), |n| (0, n)),
-        local,
-    }
-}
-
-/// PEP 440 order (PyPI).
+/// PEP 440 order (PyPI) by the `pep440_rs` crate (uv's); a version it
+/// cannot parse compares as text with numbers compared numerically.
 pub fn pep440(a: &str, b: &str) -> Ordering {
-    pep440_key(a).cmp(&pep440_key(b))
+    match (
+        a.trim().parse::<pep440_rs::Version>(),
+        b.trim().parse::<pep440_rs::Version>(),
+    ) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => natural(a, b),
+    }
 }
 
 /// Maven: dot/hyphen separated items; trailing zeros before a qualifier
