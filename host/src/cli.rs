@@ -426,7 +426,7 @@ fn run_db(command: DbCommand) -> Result<u8> {
                     entry.records,
                     entry.bytes,
                     humantime::format_rfc3339_seconds(fetched),
-                    &entry.sha256[..16.min(entry.sha256.len())]
+                    entry.sha256.get(..16).unwrap_or(&entry.sha256)
                 );
             }
             Ok(EXIT_CLEAN)

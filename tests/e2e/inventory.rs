@@ -12,10 +12,16 @@ fn file(path: &'static str, text: &str) -> Item {
 
 const DPKG_STATUS: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.11-1~deb12u2\n\nPackage: removed-pkg\nStatus: deinstall ok config-files\nVersion: 1.0\n\nPackage: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n";
 
-/// Scans `target` with the fixture OSV database granted.
+/// The OSV database of tests/fixtures/osv-db.
+fn fixture_db() -> std::path::PathBuf {
+    crate::support::root().join("tests/fixtures/osv-db")
+}
+
+/// Scans `target` with the fixture OSV database granted; the scan must
+/// succeed.
 fn scan_with_fixture_db(target: &std::path::Path) -> Value {
-    let db = crate::support::root().join("tests/fixtures/osv-db");
-    scan_json(
+    let db = fixture_db();
+    let run = scan_json(
         target,
         &[
             "--severity-threshold",
@@ -23,8 +29,9 @@ fn scan_with_fixture_db(target: &std::path::Path) -> Value {
             "--db",
             db.to_str().expect("utf-8"),
         ],
-    )
-    .json()
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json()
 }
 
 /// (name, version, path) of every package of the inventory.
@@ -231,18 +238,7 @@ type VulnKey = (String, String, String, Vec<String>, Vec<String>);
 #[test]
 fn the_osv_matcher_reports_exactly_the_affected_packages_with_merged_aliases() {
     let dir = inventory_image();
-    let db = crate::support::root().join("tests/fixtures/osv-db");
-    let run = scan_json(
-        dir.path(),
-        &[
-            "--severity-threshold",
-            "none",
-            "--db",
-            db.to_str().expect("utf-8"),
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let result = run.json();
+    let result = scan_with_fixture_db(dir.path());
     let mut found: Vec<VulnKey> = result["findings"]
         .as_array()
         .expect("findings")
@@ -429,6 +425,41 @@ fn an_alpine_image_told_by_alpine_release_lists_its_final_apk_database() {
         ],
         "each package once, from the database of layer 1"
     );
+    let os = &result["target"]["image"]["os"];
+    assert_eq!(
+        (os["id"].as_str(), os["version_id"].as_str()),
+        (Some("alpine"), Some("3.20.3"))
+    );
+}
+
+#[test]
+fn a_debian_image_without_os_release_is_told_by_debian_version() {
+    let spec = ImageSpec::new(vec![LayerSpec {
+        created_by: "ADD rootfs.tar /",
+        items: vec![
+            file("etc/debian_version", "12.5\n"),
+            file("var/lib/dpkg/status", DPKG_STATUS),
+        ],
+    }]);
+    let dir = gzip_oci_layout(&spec);
+    let result = scan_json(dir.path(), &["--severity-threshold", "none"]).json();
+    let os = &result["target"]["image"]["os"];
+    assert_eq!(
+        (os["id"].as_str(), os["version_id"].as_str()),
+        (Some("debian"), Some("12"))
+    );
+    assert_eq!(os["pretty_name"], "Debian GNU/Linux 12.5");
+    let ecosystems: Vec<&str> = result["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter_map(|p| p["ecosystem"].as_str())
+        .collect();
+    assert_eq!(
+        ecosystems,
+        vec!["Debian:12", "Debian:12"],
+        "bash and libssl3 (removed-pkg is not installed)"
+    );
 }
 
 /// A Rocky Linux 9 style image whose rpm database (written by the real
@@ -578,7 +609,7 @@ fn cyclonedx_validator() -> jsonschema::Validator {
 #[test]
 fn cyclonedx_output_validates_and_links_vulnerabilities_to_components() {
     let dir = inventory_image();
-    let db = crate::support::root().join("tests/fixtures/osv-db");
+    let db = fixture_db();
     let args = [
         "--severity-threshold",
         "none",
@@ -639,7 +670,7 @@ fn cyclonedx_output_validates_and_links_vulnerabilities_to_components() {
 #[test]
 fn spdx_output_validates_and_lists_packages_with_purls_and_advisories() {
     let dir = inventory_image();
-    let db = crate::support::root().join("tests/fixtures/osv-db");
+    let db = fixture_db();
     let spdx_run = || {
         let mut command = crate::support::bulkhead();
         command
@@ -749,7 +780,7 @@ fn spdx_output_validates_and_lists_packages_with_purls_and_advisories() {
 #[test]
 fn osv_all_zip_archives_are_read_like_record_folders() {
     let dir = inventory_image();
-    let source = crate::support::root().join("tests/fixtures/osv-db");
+    let source = fixture_db();
     let db = tempfile::tempdir().expect("tempdir");
     for folder in ["PyPI", "crates.io", "Debian"] {
         std::fs::create_dir_all(db.path().join(folder)).expect("mkdir");

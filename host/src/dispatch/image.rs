@@ -285,10 +285,22 @@ fn identify_os(snapshot: &dyn Snapshot) -> Option<OsRelease> {
     ] {
         if let Some(version) = text(path) {
             let version = version.trim().to_string();
+            // Debian's os-release says `12` where debian_version says
+            // `12.5` (and `trixie/sid` before a release): keep the major,
+            // as the packages plugin does for its ecosystem.
+            let version_id = match id {
+                "debian" => version
+                    .split('.')
+                    .next()
+                    .filter(|major| !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit()))
+                    .unwrap_or_default()
+                    .to_string(),
+                _ => version.clone(),
+            };
             return Some(OsRelease {
                 id: id.to_string(),
                 pretty_name: format!("{name} {version}"),
-                version_id: version,
+                version_id,
             });
         }
     }

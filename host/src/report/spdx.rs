@@ -6,6 +6,7 @@
 //! The creation time is now, or `SOURCE_DATE_EPOCH` when set, so a build
 //! that pins it gets the same bytes each run.
 
+use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
@@ -31,37 +32,38 @@ fn created() -> String {
     humantime::format_rfc3339_seconds(pinned.unwrap_or_else(SystemTime::now)).to_string()
 }
 
-/// The vulnerability ids matched in `package` (its CVE first, else the
-/// first alias, else the rule id).
-fn advisories(result: &ScanResult, package: &Package) -> Vec<String> {
-    let mut ids: Vec<String> = result
-        .findings
-        .iter()
-        .filter(|finding| {
-            finding.path == package.path
-                && finding.package.as_ref().is_some_and(|p| {
-                    p.ecosystem == package.ecosystem
-                        && p.name == package.name
-                        && p.version == package.version
-                })
-        })
-        .filter_map(|finding| {
-            let cve = finding.aliases.iter().find(|a| a.starts_with("CVE-"));
-            cve.or_else(|| finding.aliases.first()).cloned()
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+/// Where a package was found: ecosystem, name, version, path.
+type PackageKey<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// The vulnerability ids matched in each package (a finding's CVE if it
+/// has one, else its first alias), sorted, from one pass over the findings.
+fn advisories(result: &ScanResult) -> HashMap<PackageKey<'_>, BTreeSet<String>> {
+    let mut by_package: HashMap<PackageKey<'_>, BTreeSet<String>> = HashMap::new();
+    for finding in &result.findings {
+        let Some(package) = &finding.package else {
+            continue;
+        };
+        let cve = finding.aliases.iter().find(|a| a.starts_with("CVE-"));
+        if let Some(id) = cve.or_else(|| finding.aliases.first()) {
+            let key = (
+                package.ecosystem.as_str(),
+                package.name.as_str(),
+                package.version.as_str(),
+                finding.path.as_str(),
+            );
+            by_package.entry(key).or_default().insert(id.clone());
+        }
+    }
+    by_package
 }
 
-fn package_entry(result: &ScanResult, package: &Package, id: &str) -> Value {
+fn package_entry(package: &Package, advisories: Option<&BTreeSet<String>>, id: &str) -> Value {
     let mut references = vec![json!({
         "referenceCategory": "PACKAGE-MANAGER",
         "referenceType": "purl",
         "referenceLocator": package.purl,
     })];
-    for advisory in advisories(result, package) {
+    for advisory in advisories.into_iter().flatten() {
         references.push(json!({
             "referenceCategory": "SECURITY",
             "referenceType": "advisory",
@@ -141,9 +143,16 @@ pub fn build(result: &ScanResult) -> Value {
             relationships.push(relationship(root_id, "CONTAINS", &os_id));
         }
     }
+    let advisories = advisories(result);
     for package in &result.packages {
         let id = spdx_id("Package", &format!("{}#{}", package.purl, package.path));
-        packages.push(package_entry(result, package, &id));
+        let key = (
+            package.ecosystem.as_str(),
+            package.name.as_str(),
+            package.version.as_str(),
+            package.path.as_str(),
+        );
+        packages.push(package_entry(package, advisories.get(&key), &id));
         relationships.push(relationship(root_id, "CONTAINS", &id));
     }
     packages.insert(0, root);
