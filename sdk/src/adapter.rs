@@ -4,9 +4,10 @@ use std::marker::PhantomData;
 
 use crate::bindings::bulkhead::plugin::host;
 use crate::bindings::exports::bulkhead::plugin::plugin::{
-    Guest, InstalledPackage as Package, OsIdentity, PluginInfo,
+    Guest, PluginInfo, PostScanInput, Setting,
 };
-use crate::{File, Plugin, Reporter};
+use crate::settings::Settings;
+use crate::{File, Plugin, PostScan, Reporter};
 
 /// The exported component type for plugin `P`; made by [`crate::export_plugin!`].
 pub struct Adapter<P>(PhantomData<P>);
@@ -14,6 +15,10 @@ pub struct Adapter<P>(PhantomData<P>);
 impl<P: Plugin> Guest for Adapter<P> {
     fn info() -> PluginInfo {
         P::info().into_wit()
+    }
+
+    fn validate_settings(settings: Vec<Setting>) -> Result<(), String> {
+        P::validate_settings(&Settings::new(settings))
     }
 
     fn analyze_file(file: &host::File) -> Result<(), String> {
@@ -25,7 +30,12 @@ impl<P: Plugin> Guest for Adapter<P> {
         P::analyze_config(&config_json, &mut Reporter::new())
     }
 
-    fn post_scan(packages: Vec<Package>, os: Option<OsIdentity>) -> Result<(), String> {
-        P::post_scan(&packages, os.as_ref(), &mut Reporter::new())
+    fn post_scan(input: PostScanInput) -> Result<(), String> {
+        let input = PostScan {
+            packages: input.packages,
+            os: input.os,
+            notes: input.notes,
+        };
+        P::post_scan(&input, &mut Reporter::new())
     }
 }

@@ -1,10 +1,11 @@
 //! `bulkhead-sdk`: write a Bulkhead scanner plugin in a few dozen lines.
 //!
 //! A plugin is a WebAssembly component built for `wasm32-wasip2`. This crate
-//! hides the generated `bulkhead:plugin@0.1.0` bindings behind the [`Plugin`]
-//! trait and the [`export_plugin!`] macro:
+//! hides the generated `bulkhead:plugin@0.2.0` bindings behind the [`Plugin`]
+//! trait and the [`export_plugin!`] macro. The WIT contract ships inside the
+//! crate (`wit/`), so a plugin builds from crates.io alone:
 //!
-//! ```ignore
+//! ```no_run
 //! use bulkhead_sdk::{export_plugin, File, Finding, Interests, Plugin, PluginInfo, Reporter, Rule, Severity};
 //!
 //! struct NoTodo;
@@ -34,7 +35,9 @@
 mod adapter;
 mod file;
 mod model;
+pub mod purl;
 mod regex_set;
+pub mod settings;
 mod text;
 
 #[cfg(feature = "doc")]
@@ -44,10 +47,25 @@ pub mod secrets;
 
 pub use file::File;
 pub use model::{
-    Finding, Interests, OsIdentity, Package, PackageRef, PluginInfo, Reporter, Rule, Severity,
+    Finding, InstalledPackage, Interests, Note, OsIdentity, Package, PackageRef, PluginInfo,
+    Reporter, Rule, Severity,
 };
+pub use purl::Purl;
 pub use regex_set::{HostRegexSet, RegexMatch};
+pub use settings::{SettingSpec, SettingValue, Settings};
 pub use text::{LineIndex, shannon_entropy};
+
+/// What the post-scan phase receives.
+#[derive(Clone, Debug)]
+pub struct PostScan {
+    /// The merged package inventory of the whole target.
+    pub packages: Vec<InstalledPackage>,
+    /// The OS of the image, when known.
+    pub os: Option<OsIdentity>,
+    /// The notes this plugin left with [`Reporter::note`] during the
+    /// analyze phase, sorted by the path they were left from.
+    pub notes: Vec<Note>,
+}
 
 /// Writes a diagnostic line through the host (sanitized and rate-capped there).
 pub fn log(level: LogLevel, message: &str) {
@@ -60,8 +78,15 @@ pub use bindings::bulkhead::plugin::host::LogLevel;
 /// hold no state between calls that changes results, so the host may cache
 /// results and call plugins in parallel from several instances.
 pub trait Plugin {
-    /// Describes the plugin: identity, rules and interests. Called once.
+    /// Describes the plugin: identity, rules, interests and settings.
     fn info() -> PluginInfo;
+
+    /// Checks the user's settings before the scan (names and kinds are
+    /// already checked by the host); an error refuses the scan with this
+    /// message.
+    fn validate_settings(_settings: &Settings) -> Result<(), String> {
+        Ok(())
+    }
 
     /// Analyze phase: one file that matched the plugin's interests.
     fn analyze_file(_file: &File, _out: &mut Reporter) -> Result<(), String> {
@@ -73,12 +98,9 @@ pub trait Plugin {
         Ok(())
     }
 
-    /// Post-scan phase: the merged package inventory and the OS identity.
-    fn post_scan(
-        _packages: &[Package],
-        _os: Option<&OsIdentity>,
-        _out: &mut Reporter,
-    ) -> Result<(), String> {
+    /// Post-scan phase: the merged package inventory, the OS identity and
+    /// the plugin's own notes.
+    fn post_scan(_input: &PostScan, _out: &mut Reporter) -> Result<(), String> {
         Ok(())
     }
 }
@@ -87,8 +109,8 @@ pub trait Plugin {
 #[doc(hidden)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "../wit/v0.1.0",
-        world: "bulkhead:plugin/scanner@0.1.0",
+        path: "wit/v0.2.0",
+        world: "bulkhead:plugin/scanner@0.2.0",
         pub_export_macro: true,
         export_macro_name: "__export_scanner",
         default_bindings_module: "::bulkhead_sdk::bindings",

@@ -1,11 +1,13 @@
 //! Plain Rust types for what a plugin describes and reports, with builders.
 //!
-//! They mirror the records of `wit/v0.1.0/plugin.wit` and convert into the
+//! They mirror the records of `wit/v0.2.0/plugin.wit` and convert into the
 //! generated bindings, so plugin code never touches the bindings directly.
 
 use crate::bindings::bulkhead::plugin::{host, types as wit};
+use crate::purl::Purl;
+use crate::settings::SettingSpec;
 
-pub use wit::{InstalledPackage as Package, OsIdentity, PackageRef, Severity};
+pub use wit::{InstalledPackage, Note, OsIdentity, PackageRef, Severity};
 
 /// One check a plugin can report.
 #[derive(Clone, Debug)]
@@ -22,6 +24,8 @@ pub struct Rule {
     pub remediation: String,
     /// Background URLs.
     pub references: Vec<String>,
+    /// Earlier ids of the same rule; suppressions naming them still match.
+    pub aliases: Vec<String>,
 }
 
 impl Rule {
@@ -34,7 +38,15 @@ impl Rule {
             description: String::new(),
             remediation: String::new(),
             references: Vec::new(),
+            aliases: Vec::new(),
         }
+    }
+
+    /// Adds an earlier id of this rule (`DF-016`), kept so that
+    /// suppressions written against it still match.
+    pub fn alias(mut self, id: &str) -> Self {
+        self.aliases.push(id.to_string());
+        self
     }
 
     /// Sets the description.
@@ -63,6 +75,7 @@ impl Rule {
             description: self.description,
             remediation: self.remediation,
             references: self.references,
+            aliases: self.aliases,
         }
     }
 }
@@ -179,6 +192,8 @@ pub struct PluginInfo {
     pub rules: Vec<Rule>,
     /// What it wants to receive.
     pub interests: Interests,
+    /// The settings it accepts.
+    pub settings: Vec<SettingSpec>,
 }
 
 impl PluginInfo {
@@ -190,7 +205,14 @@ impl PluginInfo {
             description: description.to_string(),
             rules: Vec::new(),
             interests: Interests::default(),
+            settings: Vec::new(),
         }
+    }
+
+    /// Declares a setting the user may give (see [`crate::settings`]).
+    pub fn setting(mut self, spec: SettingSpec) -> Self {
+        self.settings.push(spec);
+        self
     }
 
     /// Adds a rule.
@@ -227,6 +249,11 @@ impl PluginInfo {
                 mode_mask: self.interests.mode_mask,
                 data_directory: self.interests.data_directory,
             },
+            settings: self
+                .settings
+                .into_iter()
+                .map(SettingSpec::into_wit)
+                .collect(),
         }
     }
 }
@@ -249,6 +276,8 @@ impl Finding {
             fixed_versions: Vec::new(),
             aliases: Vec::new(),
             references: Vec::new(),
+            properties: Vec::new(),
+            path: None,
         })
     }
 
@@ -311,6 +340,72 @@ impl Finding {
         self.0.references = urls;
         self
     }
+
+    /// Attaches a named fact (the version order used, the Kubernetes
+    /// version judged at), shown in JSON and SARIF output.
+    pub fn property(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.0.properties.push(wit::Property {
+            name: name.to_string(),
+            value: value.into(),
+        });
+        self
+    }
+
+    /// For post-scan findings: the file the finding is about (a path the
+    /// plugin was called with, as its notes carry it).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.0.path = Some(path.into());
+        self
+    }
+}
+
+/// A package found in a file; build it with [`Package::new`] and report it
+/// with [`Reporter::package`].
+#[derive(Clone, Debug)]
+pub struct Package(wit::InstalledPackage);
+
+impl Package {
+    /// A package of an OSV `ecosystem` (`Debian:12`, `PyPI`, `npm`, ...).
+    /// Its purl defaults to none; set it with [`Package::purl`].
+    pub fn new(ecosystem: impl Into<String>, name: &str, version: &str) -> Self {
+        Package(wit::InstalledPackage {
+            ecosystem: ecosystem.into(),
+            name: name.to_string(),
+            version: version.to_string(),
+            purl: String::new(),
+            source_name: None,
+            source_version: None,
+        })
+    }
+
+    /// Sets the package URL, encoded by [`Purl`].
+    pub fn purl(mut self, purl: &Purl) -> Self {
+        self.0.purl = purl.to_string();
+        self
+    }
+
+    /// The source package it was built from (dpkg `Source`, apk origin,
+    /// rpm source rpm); a version equal to the package's is left out.
+    pub fn source(mut self, name: &str, version: Option<&str>) -> Self {
+        if !name.is_empty() {
+            self.0.source_name = Some(name.to_string());
+        }
+        self.0.source_version = version
+            .filter(|v| !v.is_empty() && *v != self.0.version)
+            .map(str::to_string);
+        self
+    }
+
+    /// The package as the contract carries it.
+    pub fn build(self) -> wit::InstalledPackage {
+        self.0
+    }
+}
+
+impl From<Package> for wit::InstalledPackage {
+    fn from(package: Package) -> Self {
+        package.0
+    }
 }
 
 /// Sends findings and packages to the host for the current call.
@@ -336,11 +431,18 @@ impl Reporter {
     }
 
     /// Reports a package. Returns false once the host accepts no more.
-    pub fn package(&mut self, package: Package) -> bool {
-        if !self.full && !host::report_package(&package) {
+    pub fn package(&mut self, package: impl Into<wit::InstalledPackage>) -> bool {
+        if !self.full && !host::report_package(&package.into()) {
             self.full = true;
         }
         !self.full
+    }
+
+    /// Leaves a note for this plugin's own post-scan call (see
+    /// [`crate::PostScan::notes`]). Returns false once the host takes no
+    /// more notes.
+    pub fn note(&mut self, key: &str, value: &str) -> bool {
+        host::note(key, value)
     }
 
     /// True once the host has refused a report in this call.

@@ -4,7 +4,9 @@
 //! standard library as `stdlib`. The host's keyword prefilter hands over
 //! only files that carry the build-info magic, wherever they are.
 
-use bulkhead_sdk::{File, Interests, Package, Plugin, PluginInfo, Reporter, export_plugin};
+use bulkhead_sdk::{
+    File, InstalledPackage, Interests, Plugin, PluginInfo, Reporter, export_plugin,
+};
 
 /// Largest binary read.
 const MAX_SIZE: u64 = 256 << 20;
@@ -53,8 +55,8 @@ fn varint_string(data: &[u8], mut at: usize) -> Option<(&[u8], usize)> {
     None
 }
 
-fn golang(path: &str, version: &str) -> Package {
-    Package {
+fn golang(path: &str, version: &str) -> InstalledPackage {
+    InstalledPackage {
         ecosystem: "Go".into(),
         name: path.to_string(),
         version: version.to_string(),
@@ -65,7 +67,7 @@ fn golang(path: &str, version: &str) -> Package {
 }
 
 /// The packages of a Go binary, or none if it has no inline build info.
-pub fn modules(data: &[u8]) -> Vec<Package> {
+pub fn modules(data: &[u8]) -> Vec<InstalledPackage> {
     // The header is 32 bytes, 16-byte aligned; flag 0x2 means the strings
     // follow inline (Go 1.18 and later).
     let Some(start) = (0..data.len().saturating_sub(32))

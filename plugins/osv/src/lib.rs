@@ -16,7 +16,7 @@ mod version;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use bulkhead_sdk::{
-    Finding, Interests, OsIdentity, Package, Plugin, PluginInfo, Reporter, Rule, Severity,
+    Finding, InstalledPackage, Interests, Plugin, PluginInfo, PostScan, Reporter, Rule, Severity,
     export_plugin,
 };
 use serde::Deserialize;
@@ -110,11 +110,8 @@ impl Plugin for Osv {
         .interests(Interests::default().package_inventory().data_directory("vulnerability-db"))
     }
 
-    fn post_scan(
-        packages: &[Package],
-        _os: Option<&OsIdentity>,
-        out: &mut Reporter,
-    ) -> Result<(), String> {
+    fn post_scan(input: &PostScan, out: &mut Reporter) -> Result<(), String> {
+        let packages = &input.packages;
         if packages.is_empty() {
             return Ok(());
         }
@@ -126,7 +123,7 @@ impl Plugin for Osv {
             return Ok(());
         }
         // Index the inventory by (ecosystem family folder, match name).
-        let mut wanted: HashMap<(String, String), Vec<&Package>> = HashMap::new();
+        let mut wanted: HashMap<(String, String), Vec<&InstalledPackage>> = HashMap::new();
         for package in packages {
             wanted
                 .entry((folder(&package.ecosystem), match_name(package)))
@@ -134,7 +131,7 @@ impl Plugin for Osv {
                 .push(package);
         }
         let folders: BTreeSet<String> = wanted.keys().map(|(folder, _)| folder.clone()).collect();
-        let mut hits: Vec<(&Package, Record)> = Vec::new();
+        let mut hits: Vec<(&InstalledPackage, Record)> = Vec::new();
         let mut records_read = 0usize;
         for folder in &folders {
             for_each_record(folder, &mut |bytes| {
@@ -145,7 +142,7 @@ impl Plugin for Osv {
                 if record.withdrawn.is_some() {
                     return;
                 }
-                let mut matched: Vec<&Package> = Vec::new();
+                let mut matched: Vec<&InstalledPackage> = Vec::new();
                 for affected in &record.affected {
                     let Some(id) = &affected.package else {
                         continue;
@@ -279,7 +276,7 @@ fn clone_record(record: &Record) -> Record {
 }
 
 /// Findings: one per package and group of records that alias each other.
-fn report(hits: Vec<(&Package, Record)>, out: &mut Reporter) {
+fn report(hits: Vec<(&InstalledPackage, Record)>, out: &mut Reporter) {
     let mut by_package: BTreeMap<(String, String, String), (String, Vec<Record>)> = BTreeMap::new();
     for (package, record) in hits {
         let key = (
@@ -414,7 +411,7 @@ fn folder(ecosystem: &str) -> String {
 }
 
 /// Debian and Ubuntu records are keyed by source package.
-fn match_name(package: &Package) -> String {
+fn match_name(package: &InstalledPackage) -> String {
     let family = folder(&package.ecosystem);
     let name = match (family.as_str(), &package.source_name) {
         ("Debian" | "Ubuntu", Some(source)) => source.as_str(),
@@ -423,7 +420,7 @@ fn match_name(package: &Package) -> String {
     normalize(&package.ecosystem, name)
 }
 
-fn version_of(package: &Package) -> String {
+fn version_of(package: &InstalledPackage) -> String {
     match (folder(&package.ecosystem).as_str(), &package.source_version) {
         ("Debian" | "Ubuntu", Some(version)) => version.clone(),
         _ => package.version.clone(),

@@ -1,7 +1,7 @@
 //! OS package databases: dpkg (`status`, distroless `status.d/*`) and apk
 //! (`installed`). Both are paragraphs of `Key: value` lines.
 
-use bulkhead_sdk::Package;
+use bulkhead_sdk::InstalledPackage;
 
 use crate::os::Os;
 use crate::package;
@@ -67,7 +67,7 @@ pub fn ecosystem(os: &Os, fallback: &str) -> String {
 }
 
 /// Installed packages of a dpkg status file.
-pub fn dpkg(text: &str, os: &Os) -> Vec<Package> {
+pub fn dpkg(text: &str, os: &Os) -> Vec<InstalledPackage> {
     let distro = if os.id.is_empty() {
         "debian".to_string()
     } else {
@@ -100,7 +100,7 @@ pub fn dpkg(text: &str, os: &Os) -> Vec<Package> {
 }
 
 /// Installed packages of an apk database.
-pub fn apk(text: &str, os: &Os) -> Vec<Package> {
+pub fn apk(text: &str, os: &Os) -> Vec<InstalledPackage> {
     paragraphs(text, ':')
         .into_iter()
         .filter_map(|p| {

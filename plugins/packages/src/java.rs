@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read};
 
-use bulkhead_sdk::Package;
+use bulkhead_sdk::InstalledPackage;
 
 use crate::dpkg::encode;
 use crate::package;
@@ -24,7 +24,7 @@ const MAX_ENTRIES: usize = 100_000;
 const MAX_TOTAL: u64 = 256 << 20;
 
 /// Packages in a Java archive's bytes.
-pub fn packages(bytes: &[u8]) -> Vec<Package> {
+pub fn packages(bytes: &[u8]) -> Vec<InstalledPackage> {
     let mut found = Vec::new();
     let mut pending: Vec<(Vec<u8>, usize)> = vec![(bytes.to_vec(), 0)];
     let mut budget = MAX_TOTAL;
@@ -77,7 +77,7 @@ pub fn packages(bytes: &[u8]) -> Vec<Package> {
     found
 }
 
-fn maven(group: &str, artifact: &str, version: &str) -> Package {
+fn maven(group: &str, artifact: &str, version: &str) -> InstalledPackage {
     let purl = format!("pkg:maven/{group}/{artifact}@{}", encode(version));
     package(
         "Maven".into(),
@@ -87,7 +87,7 @@ fn maven(group: &str, artifact: &str, version: &str) -> Package {
     )
 }
 
-fn pom_properties(text: &str) -> Option<Package> {
+fn pom_properties(text: &str) -> Option<InstalledPackage> {
     let value = |key: &str| {
         text.lines()
             .find_map(|line| {
@@ -100,7 +100,7 @@ fn pom_properties(text: &str) -> Option<Package> {
     Some(maven(&group, &artifact, &version))
 }
 
-fn from_manifest(text: &str) -> Option<Package> {
+fn from_manifest(text: &str) -> Option<InstalledPackage> {
     let value = |key: &str| {
         text.lines()
             .find_map(|line| {

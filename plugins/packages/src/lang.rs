@@ -1,7 +1,7 @@
 //! Language ecosystems: Python metadata, npm manifests and lockfiles,
 //! Cargo.lock.
 
-use bulkhead_sdk::Package;
+use bulkhead_sdk::InstalledPackage;
 use serde_json::Value;
 
 use crate::dpkg::encode;
@@ -11,7 +11,7 @@ use crate::package;
 const MAX_LOCK_ENTRIES: usize = 100_000;
 
 /// `Name:` and `Version:` of a `METADATA` / `PKG-INFO` file.
-pub fn python(text: &str) -> Option<Package> {
+pub fn python(text: &str) -> Option<InstalledPackage> {
     let mut name = None;
     let mut version = None;
     for line in text.lines() {
@@ -36,13 +36,13 @@ pub fn python(text: &str) -> Option<Package> {
 }
 
 /// An npm package with its purl (scope `@` encoded).
-fn npm(name: &str, version: &str) -> Package {
+fn npm(name: &str, version: &str) -> InstalledPackage {
     let purl = format!("pkg:npm/{}@{}", name.replace('@', "%40"), encode(version));
     package("npm".into(), name, version, purl)
 }
 
 /// `name` and `version` of a package.json.
-pub fn package_json(text: &str) -> Option<Package> {
+pub fn package_json(text: &str) -> Option<InstalledPackage> {
     let manifest: Value = serde_json::from_str(text).ok()?;
     let name = manifest["name"].as_str()?;
     let version = manifest["version"].as_str()?;
@@ -51,7 +51,7 @@ pub fn package_json(text: &str) -> Option<Package> {
 
 /// Every dependency of a package-lock.json (v1: `dependencies`, nested;
 /// v2/v3: `packages` keyed by `node_modules/...` path).
-pub fn package_lock(text: &str) -> Result<Vec<Package>, String> {
+pub fn package_lock(text: &str) -> Result<Vec<InstalledPackage>, String> {
     let lock: Value =
         serde_json::from_str(text).map_err(|err| format!("package-lock.json: {err}"))?;
     let mut found = Vec::new();
@@ -86,7 +86,7 @@ pub fn package_lock(text: &str) -> Result<Vec<Package>, String> {
 }
 
 /// `[[package]]` entries of a Cargo.lock.
-pub fn cargo_lock(text: &str) -> Vec<Package> {
+pub fn cargo_lock(text: &str) -> Vec<InstalledPackage> {
     let mut found = Vec::new();
     let mut name: Option<String> = None;
     let mut version: Option<String> = None;

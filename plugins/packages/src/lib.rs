@@ -12,7 +12,8 @@ mod rpm;
 mod sqlite;
 
 use bulkhead_sdk::{
-    File, Finding, Interests, Package, Plugin, PluginInfo, Reporter, Rule, Severity, export_plugin,
+    File, Finding, InstalledPackage, Interests, Plugin, PluginInfo, Reporter, Rule, Severity,
+    export_plugin,
 };
 
 /// Largest package database read.
@@ -72,7 +73,7 @@ impl Plugin for Packages {
             return Ok(());
         }
         let text = file.read_text(MAX_SIZE)?;
-        let found: Vec<Package> =
+        let found: Vec<InstalledPackage> =
             if path.ends_with("var/lib/dpkg/status") || path.contains("var/lib/dpkg/status.d/") {
                 dpkg::dpkg(&text, &os::identify())
             } else if path.ends_with("lib/apk/db/installed") {
@@ -100,7 +101,7 @@ impl Plugin for Packages {
 }
 
 /// Reports packages until the host says it has enough.
-fn report_all(found: Vec<Package>, out: &mut Reporter) {
+fn report_all(found: Vec<InstalledPackage>, out: &mut Reporter) {
     for package in found {
         if !out.package(package) {
             break;
@@ -109,8 +110,8 @@ fn report_all(found: Vec<Package>, out: &mut Reporter) {
 }
 
 /// A package record.
-pub fn package(ecosystem: String, name: &str, version: &str, purl: String) -> Package {
-    Package {
+pub fn package(ecosystem: String, name: &str, version: &str, purl: String) -> InstalledPackage {
+    InstalledPackage {
         ecosystem,
         name: name.to_string(),
         version: version.to_string(),

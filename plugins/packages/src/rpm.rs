@@ -3,7 +3,7 @@
 //! package's header blob. The older Berkeley DB (`Packages`) and NDB
 //! (`Packages.db`) formats are not read.
 
-use bulkhead_sdk::Package;
+use bulkhead_sdk::InstalledPackage;
 
 use crate::dpkg::{ecosystem, encode};
 use crate::os::Os;
@@ -107,7 +107,7 @@ fn vendor(os: &Os) -> &str {
 /// The installed packages of an `rpmdb.sqlite` file, and what was wrong
 /// with it if it is damaged: the packages read before the damage are kept.
 /// `gpg-pubkey` pseudo-packages (imported signing keys) are skipped.
-pub fn rpmdb(bytes: &[u8], os: &Os) -> (Vec<Package>, Option<String>) {
+pub fn rpmdb(bytes: &[u8], os: &Os) -> (Vec<InstalledPackage>, Option<String>) {
     let mut found = Vec::new();
     let mut problem = None;
     let walk = Database::open(bytes).and_then(|database| {
@@ -130,7 +130,7 @@ pub fn rpmdb(bytes: &[u8], os: &Os) -> (Vec<Package>, Option<String>) {
 }
 
 /// The inventory record of one header.
-fn package_of(header: &Header, os: &Os) -> Option<Package> {
+fn package_of(header: &Header, os: &Os) -> Option<InstalledPackage> {
     let name = header.string(TAG_NAME)?;
     if name == "gpg-pubkey" {
         return None;

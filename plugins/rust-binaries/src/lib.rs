@@ -5,7 +5,9 @@
 
 use std::io::Read;
 
-use bulkhead_sdk::{File, Interests, Package, Plugin, PluginInfo, Reporter, export_plugin};
+use bulkhead_sdk::{
+    File, InstalledPackage, Interests, Plugin, PluginInfo, Reporter, export_plugin,
+};
 use serde::Deserialize;
 
 /// Largest binary read.
@@ -60,7 +62,7 @@ impl Plugin for RustBinaries {
             .filter(|c| c.source == "crates.io" || c.source == "CratesIo")
         {
             let purl = format!("pkg:cargo/{}@{}", krate.name, krate.version);
-            let package = Package {
+            let package = InstalledPackage {
                 ecosystem: "crates.io".into(),
                 name: krate.name,
                 version: krate.version,

@@ -22,6 +22,8 @@ fn finding(message: String, line: u32) -> types::Finding {
         fixed_versions: Vec::new(),
         aliases: Vec::new(),
         references: Vec::new(),
+        properties: Vec::new(),
+        path: None,
     }
 }
 

@@ -1,8 +1,7 @@
 //! Test plugin: receives the merged inventory after the scan and reports
 //! lodash before 4.17.21 (CVE-2021-23337), to exercise the post-scan phase.
 use bulkhead_sdk::{
-    Finding, Interests, OsIdentity, Package, Plugin, PluginInfo, Reporter, Rule, Severity,
-    export_plugin,
+    Finding, Interests, Plugin, PluginInfo, PostScan, Reporter, Rule, Severity, export_plugin,
 };
 
 struct Matcher;
@@ -18,12 +17,9 @@ impl Plugin for Matcher {
             .interests(Interests::default().package_inventory())
     }
 
-    fn post_scan(
-        packages: &[Package],
-        os: Option<&OsIdentity>,
-        out: &mut Reporter,
-    ) -> Result<(), String> {
-        let os = os.map_or("no os".to_string(), |os| {
+    fn post_scan(input: &PostScan, out: &mut Reporter) -> Result<(), String> {
+        let packages = &input.packages;
+        let os = input.os.as_ref().map_or("no os".to_string(), |os| {
             format!("{} {}", os.id, os.version_id)
         });
         for package in packages
