@@ -2,6 +2,21 @@
 //! and aliases) and JSON (parsed as YAML, of which it is a subset), for
 //! plugins that check manifests. Enabled by the `doc` feature.
 //!
+//! Checks locate what they find with [`Node::line_of`] and collect it in
+//! [`Hits`] (rule, message, lines, field path), which the plugin reports
+//! once the document is done:
+//!
+//! ```
+//! use bulkhead_sdk::doc::{self, Hits, Node};
+//!
+//! let task = &doc::parse("{\"pidMode\": \"host\"}", doc::Limits::default()).unwrap()[0];
+//! let mut hits = Hits::new();
+//! if task.get("pidMode").and_then(Node::str) == Some("host") {
+//!     hits.push("host-pid-namespace", "pidMode is host", task.line_of("pidMode"), "pidMode");
+//! }
+//! assert_eq!(hits.as_slice()[0].lines, Some((1, 1)));
+//! ```
+//!
 //! Bounded against hostile input: an alias shares the node it names rather
 //! than copying it, and a document whose expanded size (aliases counted at
 //! every use: the "billion laughs" bomb) passes a limit is refused with an
@@ -13,6 +28,8 @@ use std::rc::Rc;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::{Finding, Reporter, Severity};
 
 /// Limits on one parse.
 #[derive(Clone, Copy, Debug)]
@@ -83,6 +100,13 @@ impl Node {
         }
     }
 
+    /// Where a finding about `key` of this mapping is reported: the line of
+    /// the key when it is present, else the line where this node starts
+    /// (a missing field is reported at the object that lacks it).
+    pub fn line_of(&self, key: &str) -> u32 {
+        self.key_line(key).unwrap_or(self.line)
+    }
+
     /// The scalar text.
     pub fn str(&self) -> Option<&str> {
         match &self.value {
@@ -128,6 +152,161 @@ impl Node {
     /// True for a mapping.
     pub fn is_map(&self) -> bool {
         matches!(self.value, Value::Map(_))
+    }
+}
+
+/// One finding about a document, before it is reported: which rule, what
+/// was found, and where (lines, a field path such as
+/// `containerDefinitions[0].privileged`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// The rule id, one the plugin declared.
+    pub rule: String,
+    /// What was found.
+    pub message: String,
+    /// First and last line (1-based), when the finding has a place in a file.
+    pub lines: Option<(u32, u32)>,
+    /// The field path inside the document.
+    pub field: Option<String>,
+    /// The sensitive value, redacted by the host unless the user asks.
+    pub secret: Option<String>,
+    /// A severity other than the rule's default.
+    pub severity: Option<Severity>,
+}
+
+impl Hit {
+    /// A hit of `rule` with a message and no place yet.
+    pub fn new(rule: &str, message: impl Into<String>) -> Self {
+        Hit {
+            rule: rule.to_string(),
+            message: message.into(),
+            lines: None,
+            field: None,
+            secret: None,
+            severity: None,
+        }
+    }
+
+    /// On one line.
+    pub fn at_line(self, line: u32) -> Self {
+        self.at_lines(line, line)
+    }
+
+    /// On an inclusive range of lines.
+    pub fn at_lines(mut self, first: u32, last: u32) -> Self {
+        self.lines = Some((first, last.max(first)));
+        self
+    }
+
+    /// At a field path.
+    pub fn at_field(mut self, path: impl Into<String>) -> Self {
+        self.field = Some(path.into());
+        self
+    }
+
+    /// Carrying a sensitive value.
+    pub fn with_secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+
+    /// With a severity other than the rule's default.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// The finding reported to the host.
+    pub fn into_finding(self) -> Finding {
+        let mut finding = Finding::new(&self.rule, self.message);
+        if let Some((first, last)) = self.lines {
+            finding = finding.lines(first, last);
+        }
+        if let Some(field) = self.field {
+            finding = finding.field_path(field);
+        }
+        if let Some(secret) = self.secret {
+            finding = finding.secret(secret);
+        }
+        if let Some(severity) = self.severity {
+            finding = finding.severity(severity);
+        }
+        finding
+    }
+}
+
+/// The hits of one document (or file), collected in the order the checks
+/// find them and reported together with [`Hits::report`].
+#[derive(Clone, Debug, Default)]
+pub struct Hits(Vec<Hit>);
+
+impl Hits {
+    /// No hits yet.
+    pub fn new() -> Self {
+        Hits::default()
+    }
+
+    /// A hit of `rule` on `line`, at field path `field`: the usual shape
+    /// of a finding in a manifest.
+    pub fn push(
+        &mut self,
+        rule: &str,
+        message: impl Into<String>,
+        line: u32,
+        field: impl Into<String>,
+    ) {
+        self.add(Hit::new(rule, message).at_line(line).at_field(field));
+    }
+
+    /// The same, carrying the secret value that was found.
+    pub fn push_secret(
+        &mut self,
+        rule: &str,
+        message: impl Into<String>,
+        line: u32,
+        field: impl Into<String>,
+        secret: impl Into<String>,
+    ) {
+        self.add(
+            Hit::new(rule, message)
+                .at_line(line)
+                .at_field(field)
+                .with_secret(secret),
+        );
+    }
+
+    /// Adds a hit built with [`Hit::new`].
+    pub fn add(&mut self, hit: Hit) {
+        self.0.push(hit);
+    }
+
+    /// The hits so far, in order.
+    pub fn as_slice(&self) -> &[Hit] {
+        &self.0
+    }
+
+    /// How many hits there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The hits, to transform before reporting (a plugin that maps lines
+    /// to other places, say).
+    pub fn into_vec(self) -> Vec<Hit> {
+        self.0
+    }
+
+    /// Reports every hit in order and stops when the host accepts no
+    /// more. Returns false if some were dropped.
+    pub fn report(self, out: &mut Reporter) -> bool {
+        self.0
+            .into_iter()
+            .all(|hit| out.finding(hit.into_finding()))
     }
 }
 
@@ -338,6 +517,62 @@ mod tests {
         assert_eq!(b.items()[1].get("c").and_then(Node::bool), Some(true));
         assert_eq!(docs[0].key_line("b"), Some(2));
         assert_eq!(docs[1].get("k").and_then(Node::str), Some("v"));
+    }
+
+    #[test]
+    fn line_of_is_the_key_line_else_the_node_line() {
+        let docs = parse(
+            "name: app\nsecurityContext:\n  privileged: true\n",
+            Limits::default(),
+        )
+        .expect("parses");
+        let root = &docs[0];
+        assert_eq!(root.line_of("securityContext"), 2);
+        let context = root.get("securityContext").expect("context");
+        assert_eq!(context.line_of("privileged"), 3);
+        // A missing key is reported where the object that lacks it starts.
+        assert_eq!(context.line_of("runAsNonRoot"), context.line);
+        assert_eq!(root.line_of("missing"), root.line);
+        // Not a mapping: the node's own line.
+        let name = root.get("name").expect("name");
+        assert_eq!(name.line_of("anything"), 1);
+    }
+
+    #[test]
+    fn hits_keep_order_place_and_secret() {
+        let mut hits = Hits::new();
+        assert!(hits.is_empty());
+        hits.push(
+            "privileged",
+            "the container is privileged",
+            12,
+            "spec.privileged",
+        );
+        hits.push_secret(
+            "secret-in-env",
+            "AWS access key in API_KEY",
+            15,
+            "env[0].value",
+            "AKIA2OGYBAH6RKWQLQ7P",
+        );
+        hits.add(
+            Hit::new("apt-lists-not-removed", "lists kept")
+                .at_lines(4, 9)
+                .with_severity(Severity::Low),
+        );
+        assert_eq!(hits.len(), 3);
+        let all = hits.as_slice();
+        assert_eq!(all[0].rule, "privileged");
+        assert_eq!(all[0].lines, Some((12, 12)));
+        assert_eq!(all[0].field.as_deref(), Some("spec.privileged"));
+        assert_eq!(all[0].secret, None);
+        assert_eq!(all[1].secret.as_deref(), Some("AKIA2OGYBAH6RKWQLQ7P"));
+        assert_eq!(all[2].lines, Some((4, 9)));
+        assert_eq!(all[2].field, None);
+        assert_eq!(all[2].severity, Some(Severity::Low));
+        // A last line before the first is clamped to the first.
+        assert_eq!(Hit::new("r", "m").at_lines(7, 3).lines, Some((7, 7)));
+        assert_eq!(hits.into_vec().len(), 3);
     }
 
     #[test]
