@@ -133,10 +133,10 @@ fn malformed_bombs_huge_and_deep_configs_give_parse_findings_and_the_rest_is_sca
     assert!(
         findings_of(&result, "ecs")
             .iter()
-            .any(|f| f.0 == "ecs/ECS-014" && f.1 == "malformed-task.json")
+            .any(|f| f.0 == "ecs/parse-error" && f.1 == "malformed-task.json")
     );
     assert!(findings_of(&result, "dockerfile").contains(&(
-        "dockerfile/DF-040".to_string(),
+        "dockerfile/parse-error".to_string(),
         "Dockerfile".to_string(),
         Some(2)
     )));
@@ -190,15 +190,66 @@ fn a_directory_of_dockerfiles_manifests_and_task_definitions_gives_valid_sarif()
         privileged["properties"]["fieldPath"],
         "spec.template.spec.containers[0].securityContext.privileged"
     );
-    let ssh = find("dockerfile/DF-003", "dockerfile/Dockerfile").expect("DF-003");
+    let ssh =
+        find("dockerfile/ssh-port-exposed", "dockerfile/Dockerfile").expect("ssh-port-exposed");
     assert_eq!(
         ssh["locations"][0]["physicalLocation"]["region"]["startLine"],
-        56
+        64
     );
-    let host_pid = find("ecs/ECS-004", "ecs/task.json").expect("ECS-004");
+    let host_pid = find("ecs/host-pid-namespace", "ecs/task.json").expect("host-pid-namespace");
     assert_eq!(
         host_pid["locations"][0]["physicalLocation"]["region"]["startLine"],
         4
     );
     assert!(find("kubernetes/K8S-036", "kubernetes/rbac.yaml").is_some());
+}
+
+/// Dockerfiles built to make a naive linter quadratic or recursive: tens
+/// of thousands of stages each copying from another, a RUN nesting `$(`
+/// two hundred thousand deep, unbalanced quotes. The plugin finishes
+/// within its default deadline and still reports what it should.
+#[test]
+fn hostile_dockerfiles_are_checked_within_the_deadline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut stages = String::new();
+    for n in 0..40_000 {
+        stages.push_str(&format!(
+            "FROM alpine:3.20 AS s{n}\nCOPY --from=s{} /a /b\n",
+            n / 2
+        ));
+    }
+    write(dir.path(), "stages.Dockerfile", &stages);
+    let nested = format!(
+        "FROM alpine:3.20\nRUN echo {}\nRUN echo \"unclosed 'quotes $(x | y\nUSER 1000\nCMD app --serve\n",
+        "$(".repeat(200_000)
+    );
+    write(dir.path(), "nested.Dockerfile", &nested);
+    let output = scan_json(dir.path(), &["--severity-threshold", "none"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let result = output.json();
+    assert_eq!(
+        plugin(&result, "dockerfile")["status"],
+        "ok",
+        "{:#}",
+        plugin(&result, "dockerfile")
+    );
+    let found = findings_of(&result, "dockerfile");
+    assert!(
+        found.contains(&(
+            "dockerfile/shell-form-entrypoint-or-cmd".to_string(),
+            "nested.Dockerfile".to_string(),
+            Some(5)
+        )),
+        "{:?}",
+        found
+            .iter()
+            .filter(|f| f.1 == "nested.Dockerfile")
+            .collect::<Vec<_>>()
+    );
+    // Stage n copies from stage n/2: stage s0 from itself.
+    assert!(found.contains(&(
+        "dockerfile/copy-from-own-stage".to_string(),
+        "stages.Dockerfile".to_string(),
+        Some(2)
+    )));
 }

@@ -146,10 +146,23 @@ fn dockerfile_rules_run_on_the_dockerfile_rebuilt_from_image_history() {
             created_by: "RUN /bin/sh -c curl -fsSL https://get.example.com/install.sh | sh # buildkit",
             items: vec![Item::File("usr/local/bin/tool", b"\x7fELF".to_vec(), 0o755)],
         },
+        LayerSpec {
+            created_by: "RUN /bin/sh -c apk upgrade && echo \"root:Tr0ub4dor-and-3\" | chpasswd # buildkit",
+            items: vec![Item::File(
+                "etc/shadow",
+                b"root:$6$x$y:19000::::::\n".to_vec(),
+                0o640,
+            )],
+        },
     ]);
+    // The classic builder records exec forms Go-style, without commas.
     spec.empty_history_before = vec![
         (2, "ENV DB_PASSWORD=hunter2hunter2"),
         (2, "EXPOSE map[22/tcp:{}]"),
+        (
+            3,
+            "/bin/sh -c #(nop)  CMD [\"/bin/sh\" \"-c\" \"python app.py\"]",
+        ),
     ];
     spec.config = json!({ "User": "app", "Healthcheck": { "Test": ["CMD", "true"] } });
     let result = scan_image(&spec);
@@ -166,17 +179,35 @@ fn dockerfile_rules_run_on_the_dockerfile_rebuilt_from_image_history() {
         })
         .collect();
     found.sort();
-    // History index: 0 ADD, 1 apt-get update, 2 ENV, 3 EXPOSE, 4 curl | sh.
+    // History index: 0 ADD, 1 apt-get update, 2 ENV, 3 EXPOSE, 4 curl | sh,
+    // 5 CMD in shell form, 6 apk upgrade and chpasswd.
     let expected: Vec<(String, String)> = [
-        ("dockerfile/DF-016", "history[1].created_by"),
-        ("dockerfile/DF-029", "history[2].created_by"),
-        ("dockerfile/DF-036", "history[4].created_by"),
+        ("dockerfile/apt-update-alone", "history[1].created_by"),
+        ("dockerfile/curl-pipe-shell", "history[4].created_by"),
+        ("dockerfile/package-upgrade", "history[6].created_by"),
+        ("dockerfile/password-set-in-run", "history[6].created_by"),
+        ("dockerfile/secret-in-arg-or-env", "history[2].created_by"),
+        (
+            "dockerfile/shell-form-entrypoint-or-cmd",
+            "history[5].created_by",
+        ),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(
         found, expected,
-        "ADD file:... (DF-004) and the root/healthcheck rules do not apply to history"
+        "ADD file:... (add-instead-of-copy) and the root/healthcheck rules do not apply to history"
+    );
+    let password = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "dockerfile/password-set-in-run")
+        .expect("password finding");
+    let shown = password["secret"].as_str().unwrap_or_default();
+    assert!(
+        shown.starts_with("Tr0u") && !shown.contains("b4dor"),
+        "the password is reported redacted: {password:#}"
     );
 }

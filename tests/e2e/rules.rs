@@ -240,3 +240,35 @@ fn kubernetes_rules_match_their_fixtures() {
 fn ecs_rules_match_their_fixtures() {
     check_fixtures("ecs");
 }
+
+/// A task definition that does the right thing, `secrets` entries whose
+/// `valueFrom` names a Secrets Manager secret or an SSM parameter (and
+/// `environmentFiles`, `repositoryCredentials`, log `secretOptions`), gets
+/// no finding of any kind: not from `ecs`, not from `secrets` reading the
+/// same file.
+#[test]
+fn ecs_secret_references_get_no_finding_from_any_plugin() {
+    for file in ["secure-secret-references.json", "secure.json"] {
+        let path = root().join("tests/fixtures/ecs/pass").join(file);
+        let run = scan_json(&path, &["--severity-threshold", "none"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let result = run.json();
+        let findings: Vec<String> = result["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| format!("{}:{} {}", f["start_line"], f["rule_id"], f["message"]))
+            .collect();
+        assert!(findings.is_empty(), "{file}: {findings:#?}");
+        let ecs = result["plugins"]
+            .as_array()
+            .expect("plugins")
+            .iter()
+            .find(|p| p["id"] == "ecs")
+            .expect("ecs plugin");
+        assert_eq!(
+            ecs["status"], "ok",
+            "{file} was not checked by ecs: {ecs:#}"
+        );
+    }
+}

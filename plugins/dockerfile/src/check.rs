@@ -1,21 +1,20 @@
-//! The checks over a parsed Dockerfile. Each produces `Hit`s: a rule id, a
-//! message, and the instruction it is about.
+//! The checks over a parsed Dockerfile: stage-level rules (base image,
+//! final user and healthcheck, repeated instructions, shell-form
+//! ENTRYPOINT/CMD), then each instruction in order (EXPOSE, WORKDIR,
+//! MAINTAINER, ADD/COPY, ARG/ENV, SHELL, RUN). RUN scripts are read by
+//! [`crate::run`] and [`crate::packages`]. Every hit is located at the
+//! lines of its instruction.
 
+use std::collections::HashSet;
+
+use bulkhead_sdk::doc::{Hit, Hits};
 use bulkhead_sdk::secrets::{VariableSecret, classify_variable, secret_like_name};
 
+use crate::packages;
 use crate::parse::{Dockerfile, Instruction, substitute};
-
-/// One rule violation.
-pub struct Hit {
-    /// Rule id.
-    pub rule: &'static str,
-    /// What was found.
-    pub message: String,
-    /// Index of the instruction.
-    pub at: usize,
-    /// A secret value, when the rule found one.
-    pub secret: Option<String>,
-}
+use crate::rules::id;
+use crate::run::{self, Run, StageShell};
+use crate::shell;
 
 /// Where the instructions come from: a Dockerfile, or an image's history
 /// (where stage structure, FROM tags and copied file names are unknown).
@@ -62,119 +61,45 @@ const SECRET_FILES: &[&str] = &[
     "config.json",
 ];
 
+/// A hit of `rule` at the lines of `instruction`.
+fn at(instruction: &Instruction, rule: &str, message: impl Into<String>) -> Hit {
+    Hit::new(rule, message).at_lines(instruction.start_line, instruction.end_line)
+}
+
 /// Runs every check.
-pub fn check(file: &Dockerfile, source: Source) -> Vec<Hit> {
-    let mut hits = Vec::new();
+pub fn check(file: &Dockerfile, source: Source) -> Hits {
+    let mut hits = Hits::new();
     let all = &file.instructions;
     let stages = stage_bounds(all);
+    let names = stage_names(all);
     if source == Source::File {
-        check_from(all, &mut hits);
+        check_from(all, &names, &mut hits);
         check_final_stage(all, &stages, &mut hits);
-        check_duplicates_per_stage(all, &stages, &mut hits);
+        check_repeated(all, &stages, &mut hits);
     }
-    let mut curl_seen = None;
-    let mut wget_seen = None;
-    let mut pipefail_shell = vec![false; stages.len().max(1)];
-    for (at, instruction) in all.iter().enumerate() {
-        let push = |hits: &mut Vec<Hit>, rule: &'static str, message: String| {
-            hits.push(Hit {
-                rule,
-                message,
-                at,
-                secret: None,
-            });
-        };
+    check_shell_form(all, &stages, source, &mut hits);
+    let mut shells = vec![StageShell::default_sh(); stages.len().max(1)];
+    let mut downloaders = Downloaders::default();
+    for instruction in all {
+        let stage = instruction.stage.min(shells.len() - 1);
         match instruction.keyword.as_str() {
-            "EXPOSE" => check_expose(instruction, at, source, &mut hits),
-            "WORKDIR" => {
-                let dir = instruction.args.trim().trim_matches('"');
-                if !(dir.starts_with('/')
-                    || dir.starts_with('$')
-                    || dir.chars().nth(1) == Some(':'))
-                {
-                    push(&mut hits, "DF-008", format!("WORKDIR {dir} is relative"));
-                } else if SYSTEM_DIRS.contains(&dir.trim_end_matches('/').max("/")) {
-                    push(
-                        &mut hits,
-                        "DF-028",
-                        format!("WORKDIR {dir} is a system directory"),
-                    );
-                }
-            }
-            "MAINTAINER" => push(&mut hits, "DF-020", "MAINTAINER is deprecated".into()),
-            "ADD" | "COPY" => check_copy(instruction, at, all, source, &mut hits),
-            "ARG" | "ENV" => check_secret_vars(instruction, at, &mut hits),
-            "SHELL" => {
-                let text = instruction.command();
-                let stage = instruction.stage.min(pipefail_shell.len() - 1);
-                if text.contains("pipefail") {
-                    pipefail_shell[stage] = true;
-                }
-            }
-            "RUN" => {
-                let script = run_script(instruction);
-                let segments = segments(&script);
-                if segments
-                    .iter()
-                    .any(|s| s.first().map(String::as_str) == Some("sudo"))
-                {
-                    push(&mut hits, "DF-009", "RUN uses sudo".into());
-                }
-                if segments
-                    .iter()
-                    .any(|s| s.first().map(String::as_str) == Some("cd"))
-                {
-                    push(
-                        &mut hits,
-                        "DF-012",
-                        "RUN changes directory with cd; use WORKDIR".into(),
-                    );
-                }
-                let uses = |tool: &str| {
-                    segments
-                        .iter()
-                        .any(|s| s.first().is_some_and(|w| w == tool))
-                };
-                if uses("curl") {
-                    curl_seen.get_or_insert(at);
-                    if wget_seen.is_some() {
-                        push(&mut hits, "DF-013", "curl used here, wget earlier".into());
-                    }
-                }
-                if uses("wget") {
-                    wget_seen.get_or_insert(at);
-                    if curl_seen.is_some_and(|c| c != at) || (uses("curl") && curl_seen == Some(at))
-                    {
-                        push(&mut hits, "DF-013", "wget used here, curl too".into());
-                    }
-                }
-                check_package_managers(&segments, &script, at, &mut hits);
-                if pipes_remote_script(&script) {
-                    push(
-                        &mut hits,
-                        "DF-036",
-                        "a downloaded script is piped into a shell".into(),
-                    );
-                }
-                if segments.iter().any(|s| {
-                    s.first().map(String::as_str) == Some("chmod")
-                        && s.iter().any(|w| is_world_writable(w))
-                }) {
-                    push(
-                        &mut hits,
-                        "DF-038",
-                        "chmod makes files world-writable".into(),
-                    );
-                }
-                let pipe = instruction.json.is_none() && has_pipe(&script);
-                let stage = instruction.stage.min(pipefail_shell.len() - 1);
-                if source == Source::File
-                    && pipe
-                    && !pipefail_shell[stage]
-                    && !script.contains("pipefail")
-                {
-                    push(&mut hits, "DF-039", "piped RUN without pipefail".into());
-                }
+            "EXPOSE" => check_expose(instruction, source, &mut hits),
+            "WORKDIR" => check_workdir(instruction, &mut hits),
+            "MAINTAINER" => hits.add(at(instruction, id::MAINTAINER, "MAINTAINER is deprecated")),
+            "ADD" | "COPY" => check_copy(instruction, &names, source, &mut hits),
+            "ARG" | "ENV" => check_secret_vars(instruction, &mut hits),
+            "SHELL" => shells[stage] = StageShell::from_instruction(instruction),
+            // A script for PowerShell or cmd is not read as a shell script.
+            "RUN" if shells[stage].posix => {
+                let script = Run::new(instruction);
+                run::check(
+                    &script,
+                    &shells[stage],
+                    source == Source::History,
+                    &mut hits,
+                );
+                packages::check(&script, &mut hits);
+                downloaders.check(&script, &mut hits);
             }
             _ => {}
         }
@@ -185,10 +110,10 @@ pub fn check(file: &Dockerfile, source: Source) -> Vec<Hit> {
 /// (first, last) instruction index of each stage.
 fn stage_bounds(all: &[Instruction]) -> Vec<(usize, usize)> {
     let mut bounds: Vec<(usize, usize)> = Vec::new();
-    for (at, instruction) in all.iter().enumerate() {
+    for (index, instruction) in all.iter().enumerate() {
         match bounds.get_mut(instruction.stage) {
-            Some(bound) => bound.1 = at,
-            None => bounds.push((at, at)),
+            Some(bound) => bound.1 = index,
+            None => bounds.push((index, index)),
         }
     }
     bounds
@@ -209,9 +134,9 @@ fn stage_names(all: &[Instruction]) -> Vec<Option<String>> {
         .collect()
 }
 
-fn check_from(all: &[Instruction], hits: &mut Vec<Hit>) {
-    let global_args: Vec<(String, String)> = all
-        .iter()
+/// The ARGs declared before the first FROM, which FROM may use.
+fn global_args(all: &[Instruction]) -> Vec<(String, String)> {
+    all.iter()
         .take_while(|i| i.keyword != "FROM")
         .filter(|i| i.keyword == "ARG")
         .map(|i| {
@@ -222,124 +147,180 @@ fn check_from(all: &[Instruction], hits: &mut Vec<Hit>) {
                 value.trim().trim_matches('"').to_string(),
             )
         })
-        .collect();
-    let names = stage_names(all);
-    let mut seen = Vec::new();
-    for (at, instruction) in all.iter().enumerate().filter(|(_, i)| i.keyword == "FROM") {
+        .collect()
+}
+
+/// Base image tags, and stage names used twice. `names` are the stage
+/// names by stage index.
+fn check_from(all: &[Instruction], names: &[Option<String>], hits: &mut Hits) {
+    let args = global_args(all);
+    let mut earlier: HashSet<&str> = HashSet::new();
+    let froms = all.iter().filter(|i| i.keyword == "FROM");
+    for (instruction, name) in froms.zip(names) {
         let words = instruction.words();
         let Some(image) = words.first() else {
             continue;
         };
-        let image = substitute(image, &global_args);
+        let image = substitute(image, &args);
         let lower = image.to_ascii_lowercase();
-        if lower == "scratch"
-            || names
-                .iter()
-                .take(instruction.stage)
-                .flatten()
-                .any(|n| *n == lower)
-        {
-            continue;
+        if lower != "scratch" && !earlier.contains(lower.as_str()) {
+            check_base_tag(instruction, &image, hits);
         }
-        let after_slash = image.rsplit('/').next().unwrap_or(&image);
-        let digest = image.contains('@');
-        let tag = after_slash.split_once(':').map(|(_, t)| t);
-        if !digest && (tag.is_none() || tag == Some("latest")) {
-            let why = if tag.is_none() {
-                "has no tag"
-            } else {
-                "uses the latest tag"
-            };
-            hits.push(Hit {
-                rule: "DF-001",
-                message: format!("base image {image} {why}"),
-                at,
-                secret: None,
-            });
-        }
-        seen.push(lower);
-    }
-    // Duplicate stage names.
-    let mut declared: Vec<&str> = Vec::new();
-    for (instruction, name) in all.iter().filter(|i| i.keyword == "FROM").zip(&names) {
         if let Some(name) = name {
-            if declared.contains(&name.as_str()) {
-                let at = all
-                    .iter()
-                    .position(|i| std::ptr::eq(i, instruction))
-                    .unwrap_or(0);
-                hits.push(Hit {
-                    rule: "DF-011",
-                    message: format!("stage name {name} is used twice"),
-                    at,
-                    secret: None,
-                });
+            if earlier.contains(name.as_str()) {
+                hits.add(at(
+                    instruction,
+                    id::DUPLICATE_STAGE,
+                    format!("stage name {name} is used twice"),
+                ));
             }
-            declared.push(name);
+            earlier.insert(name);
         }
     }
 }
 
-fn check_final_stage(all: &[Instruction], stages: &[(usize, usize)], hits: &mut Vec<Hit>) {
+fn check_base_tag(instruction: &Instruction, image: &str, hits: &mut Hits) {
+    let after_slash = image.rsplit('/').next().unwrap_or(image);
+    let tag = after_slash.split_once(':').map(|(_, t)| t);
+    if image.contains('@') || tag.is_some_and(|t| t != "latest") {
+        return;
+    }
+    let why = if tag.is_none() {
+        "has no tag"
+    } else {
+        "uses the latest tag"
+    };
+    hits.add(at(
+        instruction,
+        id::BASE_IMAGE_LATEST,
+        format!("base image {image} {why}"),
+    ));
+}
+
+fn check_final_stage(all: &[Instruction], stages: &[(usize, usize)], hits: &mut Hits) {
     let Some(&(first, last)) = stages.last() else {
         return;
     };
-    let last_user = (first..=last).rev().find(|at| all[*at].keyword == "USER");
-    match last_user {
-        None => hits.push(Hit {
-            rule: "DF-002",
-            message: "the final stage sets no USER, so it runs as root".into(),
-            at: first,
-            secret: None,
-        }),
-        Some(at) => {
-            let user = all[at].args.trim();
-            let name = user.split(':').next().unwrap_or("");
-            if name == "root" || name == "0" {
-                hits.push(Hit {
-                    rule: "DF-002",
-                    message: format!("the final stage runs as {user}"),
-                    at,
-                    secret: None,
-                });
+    let stage = &all[first..=last];
+    // Windows images run as ContainerAdministrator unless told otherwise.
+    let windows = stage
+        .iter()
+        .find(|i| i.keyword == "FROM")
+        .is_some_and(|from| {
+            let image = from.args.to_ascii_lowercase();
+            ["windows/", "servercore", "nanoserver"]
+                .iter()
+                .any(|marker| image.contains(marker))
+        });
+    let admin = if windows {
+        "ContainerAdministrator"
+    } else {
+        "root"
+    };
+    match stage.iter().rev().find(|i| i.keyword == "USER") {
+        None => hits.add(at(
+            &all[first],
+            id::ROOT_USER,
+            format!("the final stage sets no USER, so it runs as {admin}"),
+        )),
+        Some(user) => {
+            let name = user.args.trim();
+            let account = name.split(':').next().unwrap_or("");
+            if matches!(account, "root" | "0")
+                || account.eq_ignore_ascii_case("ContainerAdministrator")
+            {
+                hits.add(at(
+                    user,
+                    id::ROOT_USER,
+                    format!("the final stage runs as {name}"),
+                ));
             }
         }
     }
-    if !(first..=last).any(|at| all[at].keyword == "HEALTHCHECK") {
-        hits.push(Hit {
-            rule: "DF-024",
-            message: "the final stage defines no HEALTHCHECK".into(),
-            at: first,
-            secret: None,
-        });
+    if !stage.iter().any(|i| i.keyword == "HEALTHCHECK") {
+        hits.add(at(
+            &all[first],
+            id::NO_HEALTHCHECK,
+            "the final stage defines no HEALTHCHECK",
+        ));
     }
 }
 
-fn check_duplicates_per_stage(all: &[Instruction], stages: &[(usize, usize)], hits: &mut Vec<Hit>) {
+fn check_repeated(all: &[Instruction], stages: &[(usize, usize)], hits: &mut Hits) {
     for &(first, last) in stages {
         for (keyword, rule) in [
-            ("ENTRYPOINT", "DF-006"),
-            ("CMD", "DF-015"),
-            ("HEALTHCHECK", "DF-021"),
+            ("ENTRYPOINT", id::REPEATED_ENTRYPOINT),
+            ("CMD", id::REPEATED_CMD),
+            ("HEALTHCHECK", id::REPEATED_HEALTHCHECK),
         ] {
-            let found: Vec<usize> = (first..=last)
-                .filter(|at| all[*at].keyword == keyword)
-                .collect();
-            for at in found.iter().skip(1) {
-                hits.push(Hit {
+            let repeated = all[first..=last]
+                .iter()
+                .filter(|i| i.keyword == keyword)
+                .skip(1);
+            for instruction in repeated {
+                hits.add(at(
+                    instruction,
                     rule,
-                    message: format!(
-                        "{keyword} repeated in the same stage; only the last one counts"
-                    ),
-                    at: *at,
-                    secret: None,
-                });
+                    format!("{keyword} repeated in the same stage; only the last one counts"),
+                ));
             }
         }
     }
 }
 
-fn check_expose(instruction: &Instruction, at: usize, source: Source, hits: &mut Vec<Hit>) {
+/// ENTRYPOINT and CMD in shell form, in stages that set no SHELL (as
+/// Docker's JSONArgsRecommended check). On history, where the shell form
+/// is recorded as `["/bin/sh", "-c", "..."]`, only the last ENTRYPOINT and
+/// CMD, those the image runs, are checked.
+fn check_shell_form(
+    all: &[Instruction],
+    stages: &[(usize, usize)],
+    source: Source,
+    hits: &mut Hits,
+) {
+    for &(first, last) in stages {
+        let stage = &all[first..=last];
+        if source == Source::File && stage.iter().any(|i| i.keyword == "SHELL") {
+            continue;
+        }
+        for keyword in ["ENTRYPOINT", "CMD"] {
+            let mut found: Vec<&Instruction> =
+                stage.iter().filter(|i| i.keyword == keyword).collect();
+            if source == Source::History {
+                found = found.split_off(found.len().saturating_sub(1));
+            }
+            for instruction in found {
+                let shell_form = match (&instruction.json, source) {
+                    (None, Source::File) => !instruction.args.trim().is_empty(),
+                    (Some(words), Source::History) => runs_through_shell(words),
+                    _ => false,
+                };
+                if shell_form {
+                    hits.add(at(
+                        instruction,
+                        id::SHELL_FORM_ENTRYPOINT,
+                        format!(
+                            "{keyword} in shell form runs under /bin/sh -c, which does not pass on signals; use the JSON form"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `["/bin/sh", "-c", ...]`: how the image config records a shell form.
+fn runs_through_shell(words: &[String]) -> bool {
+    match words {
+        [program, flag, ..] => {
+            let program = program.rsplit('/').next().unwrap_or(program);
+            run::is_posix_shell(program) && flag == "-c"
+        }
+        _ => false,
+    }
+}
+
+fn check_expose(instruction: &Instruction, source: Source, hits: &mut Hits) {
     for word in instruction.words() {
         let port = word.split('/').next().unwrap_or("");
         if port.starts_with('$') {
@@ -351,68 +332,61 @@ fn check_expose(instruction: &Instruction, at: usize, source: Source, hits: &mut
                 if (1..=65535).contains(&low) && (1..=65535).contains(&high) && low <= high =>
             {
                 if (low..=high).contains(&22) && source == Source::File {
-                    hits.push(Hit {
-                        rule: "DF-003",
-                        message: format!("port 22 is exposed ({word})"),
-                        at,
-                        secret: None,
-                    });
+                    hits.add(at(
+                        instruction,
+                        id::SSH_PORT,
+                        format!("port 22 is exposed ({word})"),
+                    ));
                 }
             }
-            _ => hits.push(Hit {
-                rule: "DF-007",
-                message: format!("EXPOSE {word} is not a valid port"),
-                at,
-                secret: None,
-            }),
+            _ => hits.add(at(
+                instruction,
+                id::INVALID_PORT,
+                format!("EXPOSE {word} is not a valid port"),
+            )),
         }
+    }
+}
+
+fn check_workdir(instruction: &Instruction, hits: &mut Hits) {
+    let dir = instruction.args.trim().trim_matches('"');
+    let absolute = dir.starts_with('/') || dir.starts_with('$') || dir.chars().nth(1) == Some(':');
+    if !absolute {
+        hits.add(at(
+            instruction,
+            id::RELATIVE_WORKDIR,
+            format!("WORKDIR {dir} is relative"),
+        ));
+    } else if SYSTEM_DIRS.contains(&dir.trim_end_matches('/').max("/")) {
+        hits.add(at(
+            instruction,
+            id::SYSTEM_WORKDIR,
+            format!("WORKDIR {dir} is a system directory"),
+        ));
     }
 }
 
 fn check_copy(
     instruction: &Instruction,
-    at: usize,
-    all: &[Instruction],
+    names: &[Option<String>],
     source: Source,
-    hits: &mut Vec<Hit>,
+    hits: &mut Hits,
 ) {
     let words = instruction.words();
-    let (sources, dest) = match words.split_last() {
-        Some((dest, sources)) => (sources, dest.as_str()),
-        None => return,
+    let Some((dest, sources)) = words.split_last() else {
+        return;
     };
-    let remote =
-        |s: &str| s.starts_with("http://") || s.starts_with("https://") || s.starts_with("ftp://");
     if instruction.keyword == "ADD" {
-        for src in sources {
-            if remote(src) {
-                if instruction.flag("checksum").is_none() {
-                    hits.push(Hit {
-                        rule: "DF-037",
-                        message: format!("ADD {src} without --checksum"),
-                        at,
-                        secret: None,
-                    });
-                }
-            } else if source == Source::File && !is_archive(src) && !src.starts_with("git@") {
-                hits.push(Hit {
-                    rule: "DF-004",
-                    message: format!("ADD {src}: use COPY for local files"),
-                    at,
-                    secret: None,
-                });
-            }
-        }
+        check_add_sources(instruction, sources, source, hits);
     }
     if let Some(mode) = instruction.flag("chmod")
-        && is_world_writable(mode)
+        && run::is_world_writable(mode)
     {
-        hits.push(Hit {
-            rule: "DF-038",
-            message: format!("--chmod={mode} makes files world-writable"),
-            at,
-            secret: None,
-        });
+        hits.add(at(
+            instruction,
+            id::WORLD_WRITABLE,
+            format!("--chmod={mode} makes files world-writable"),
+        ));
     }
     if source == Source::History {
         return;
@@ -420,164 +394,126 @@ fn check_copy(
     if instruction.keyword == "COPY"
         && let Some(from) = instruction.flag("from")
     {
-        let names = stage_names(all);
-        let own = names.get(instruction.stage).cloned().flatten();
-        if own.as_deref() == Some(&from.to_ascii_lowercase())
-            || from == instruction.stage.to_string()
+        let own = names.get(instruction.stage).and_then(Option::as_deref);
+        if own == Some(from.to_ascii_lowercase().as_str()) || from == instruction.stage.to_string()
         {
-            hits.push(Hit {
-                rule: "DF-005",
-                message: format!("COPY --from={from} names its own stage"),
-                at,
-                secret: None,
-            });
+            hits.add(at(
+                instruction,
+                id::COPY_FROM_OWN_STAGE,
+                format!("COPY --from={from} names its own stage"),
+            ));
         }
     }
     if sources.len() > 1 && !dest.ends_with('/') {
-        hits.push(Hit {
-            rule: "DF-010",
-            message: format!(
+        hits.add(at(
+            instruction,
+            id::COPY_TO_FILE,
+            format!(
                 "{} of {} sources to {dest}, which does not end with /",
                 instruction.keyword,
                 sources.len()
             ),
-            at,
-            secret: None,
-        });
+        ));
     }
-    for src in sources {
-        let name = src.trim_end_matches('/').rsplit('/').next().unwrap_or(src);
-        let suspicious = SECRET_FILES.contains(&name)
-            || name.ends_with(".pem")
-            || name.ends_with(".key")
-            || name.ends_with(".p12")
-            || src.contains(".ssh/")
-            || src.contains(".aws/");
-        if suspicious && instruction.flag("from").is_none() {
-            hits.push(Hit {
-                rule: "DF-030",
-                message: format!(
+    if instruction.flag("from").is_none() {
+        for src in sources.iter().filter(|src| is_secret_file(src)) {
+            hits.add(at(
+                instruction,
+                id::SECRET_FILE,
+                format!(
                     "{} copies {src}, which usually holds credentials",
                     instruction.keyword
                 ),
-                at,
-                secret: None,
-            });
+            ));
         }
     }
 }
 
-fn check_secret_vars(instruction: &Instruction, at: usize, hits: &mut Vec<Hit>) {
+fn check_add_sources(
+    instruction: &Instruction,
+    sources: &[String],
+    source: Source,
+    hits: &mut Hits,
+) {
+    for src in sources {
+        let remote = ["http://", "https://", "ftp://"]
+            .iter()
+            .any(|scheme| src.starts_with(scheme));
+        if remote {
+            if instruction.flag("checksum").is_none() {
+                hits.add(at(
+                    instruction,
+                    id::ADD_URL_NO_CHECKSUM,
+                    format!("ADD {src} without --checksum"),
+                ));
+            }
+        } else if source == Source::File && !is_archive(src) && !src.starts_with("git@") {
+            hits.add(at(
+                instruction,
+                id::ADD_LOCAL_FILE,
+                format!("ADD {src}: use COPY for local files"),
+            ));
+        }
+    }
+}
+
+fn is_secret_file(source: &str) -> bool {
+    let name = source
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(source);
+    SECRET_FILES.contains(&name)
+        || [".pem", ".key", ".p12"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || source.contains(".ssh/")
+        || source.contains(".aws/")
+}
+
+fn check_secret_vars(instruction: &Instruction, hits: &mut Hits) {
+    let keyword = &instruction.keyword;
     for (name, value) in assignments(instruction) {
-        let keyword = &instruction.keyword;
         match classify_variable(&name, &value) {
-            Some(VariableSecret::Value(found)) => hits.push(Hit {
-                rule: "DF-029",
-                message: format!("{keyword} {name} holds a {}", found.rule.title),
-                at,
-                secret: Some(found.secret),
-            }),
+            Some(VariableSecret::Value(found)) => hits.add(
+                at(
+                    instruction,
+                    id::SECRET_IN_ARG_OR_ENV,
+                    format!("{keyword} {name} holds a {}", found.rule.title),
+                )
+                .with_secret(found.secret),
+            ),
             // A build argument named like a secret leaks whatever value it
             // is given at build time, default or not.
-            _ if secret_like_name(&name) => hits.push(Hit {
-                rule: "DF-029",
-                message: format!(
+            _ if secret_like_name(&name) => hits.add(at(
+                instruction,
+                id::SECRET_IN_ARG_OR_ENV,
+                format!(
                     "{keyword} {name} is named like a secret; its value is stored in the image"
                 ),
-                at,
-                secret: None,
-            }),
+            )),
             _ => {}
         }
     }
 }
 
-/// `NAME=value` pairs of an ARG or ENV (also the legacy `ENV NAME value`).
+/// `NAME=value` pairs of an ARG or ENV (quoted values kept whole), also
+/// the legacy `ENV NAME value`.
 fn assignments(instruction: &Instruction) -> Vec<(String, String)> {
     let args = instruction.args.trim();
-    if !args.contains('=') {
+    let words = shell::words(args);
+    let legacy = words.first().is_some_and(|w| !w.contains('='));
+    if legacy {
         let (name, value) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
         return vec![(name.to_string(), value.trim().to_string())];
     }
-    args.split_whitespace()
+    words
+        .into_iter()
         .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (name.to_string(), value.trim_matches('"').to_string())
+            let (name, value) = pair.split_once('=').unwrap_or((&pair, ""));
+            (name.to_string(), value.to_string())
         })
         .collect()
-}
-
-fn run_script(instruction: &Instruction) -> String {
-    let mut script = match &instruction.json {
-        Some(parts) => parts.join(" "),
-        None => instruction.args.clone(),
-    };
-    for body in &instruction.heredocs {
-        script.push('\n');
-        script.push_str(body);
-    }
-    script
-}
-
-/// Splits a shell script into simple commands (on `&&`, `||`, `;`, `|`,
-/// newlines), each as words, skipping leading variable assignments.
-fn segments(script: &str) -> Vec<Vec<String>> {
-    let normalized = script
-        .replace("&&", "\n")
-        .replace("||", "\n")
-        .replace([';', '|'], "\n");
-    normalized
-        .lines()
-        .map(|line| {
-            line.split_whitespace()
-                .skip_while(|w| w.contains('=') && !w.starts_with('-'))
-                .map(|w| w.trim_matches(|c| c == '(' || c == ')').to_string())
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-        })
-        .filter(|words| !words.is_empty())
-        .collect()
-}
-
-fn has_pipe(script: &str) -> bool {
-    let bytes = script.as_bytes();
-    bytes.iter().enumerate().any(|(i, b)| {
-        *b == b'|' && bytes.get(i + 1) != Some(&b'|') && (i == 0 || bytes[i - 1] != b'|')
-    })
-}
-
-fn pipes_remote_script(script: &str) -> bool {
-    script.split("&&").any(|part| {
-        let Some((left, right)) = part.split_once('|') else {
-            return false;
-        };
-        if right.starts_with('|') {
-            return false;
-        }
-        let fetches = left.split_whitespace().any(|w| w == "curl" || w == "wget");
-        let shell = right
-            .split_whitespace()
-            .find(|w| *w != "sudo" && !w.starts_with('-'));
-        fetches
-            && shell.is_some_and(|s| {
-                matches!(
-                    s.rsplit('/').next(),
-                    Some("sh" | "bash" | "zsh" | "dash" | "ash" | "ksh")
-                )
-            })
-    })
-}
-
-fn is_world_writable(mode: &str) -> bool {
-    let mode = mode.trim_start_matches("--chmod=");
-    if mode.chars().all(|c| c.is_ascii_digit()) && !mode.is_empty() {
-        return mode
-            .chars()
-            .last()
-            .and_then(|c| c.to_digit(8))
-            .is_some_and(|other| other & 2 != 0);
-    }
-    mode.contains("o+w") || mode.contains("a+w") || mode == "+w"
 }
 
 fn is_archive(source: &str) -> bool {
@@ -588,189 +524,90 @@ fn is_archive(source: &str) -> bool {
     .any(|ext| source.ends_with(ext))
 }
 
-fn check_package_managers(segments: &[Vec<String>], script: &str, at: usize, hits: &mut Vec<Hit>) {
-    let mut push = |rule: &'static str, message: String| {
-        hits.push(Hit {
-            rule,
-            message,
-            at,
-            secret: None,
-        })
-    };
-    let has = |manager: &str, action: &str| {
-        segments.iter().any(|s| {
-            s.first().map(String::as_str) == Some(manager) && s.iter().any(|w| w == action)
-        })
-    };
-    let apt_install: Vec<&Vec<String>> = segments
-        .iter()
-        .filter(|s| {
-            matches!(s.first().map(String::as_str), Some("apt-get" | "apt"))
-                && s.iter().any(|w| w == "install")
-        })
-        .collect();
-    let upgrades =
-        has("apt-get", "upgrade") || has("apt-get", "dist-upgrade") || has("apt", "upgrade");
-    if (has("apt-get", "update") || has("apt", "update")) && apt_install.is_empty() && !upgrades {
-        push(
-            "DF-016",
-            "apt-get update without an install in the same RUN".into(),
-        );
-    }
-    if upgrades {
-        push("DF-022", "the image is upgraded at build time".into());
-    }
-    for install in &apt_install {
-        let flags: Vec<&String> = install.iter().filter(|w| w.starts_with('-')).collect();
-        if !flags.iter().any(|f| {
-            matches!(
-                f.as_str(),
-                "-y" | "--yes" | "--assume-yes" | "-qq" | "-yq" | "-qy"
-            ) || (f.starts_with('-') && !f.starts_with("--") && f.contains('y'))
-        }) {
-            push("DF-019", "apt-get install without -y".into());
-        }
-        if !flags
-            .iter()
-            .any(|f| f.as_str() == "--no-install-recommends")
-        {
-            push(
-                "DF-026",
-                "apt-get install without --no-install-recommends".into(),
-            );
-        }
-        let unpinned = packages_after(install, "install")
-            .filter(|p| !p.contains('=') && !p.ends_with(".deb"))
-            .count();
-        if unpinned > 0 {
-            push(
-                "DF-031",
-                format!("{unpinned} apt package(s) without a pinned version"),
-            );
-        }
-    }
-    if !apt_install.is_empty() && !script.contains("/var/lib/apt/lists") {
-        push("DF-027", "apt lists are not removed in the same RUN".into());
-    }
-    for segment in segments
-        .iter()
-        .filter(|s| s.first().map(String::as_str) == Some("apk") && s.iter().any(|w| w == "add"))
-    {
-        if !segment.iter().any(|w| w == "--no-cache") {
-            push("DF-023", "apk add without --no-cache".into());
-        }
-        let unpinned = packages_after(segment, "add")
-            .filter(|p| !p.contains('='))
-            .count();
-        if unpinned > 0 {
-            push(
-                "DF-032",
-                format!("{unpinned} apk package(s) without a pinned version"),
-            );
-        }
-    }
-    for (manager, rule) in [("yum", "DF-014"), ("dnf", "DF-017"), ("microdnf", "DF-025")] {
-        if has(manager, "install")
-            && !segments.iter().any(|s| {
-                s.first().map(String::as_str) == Some(manager) && s.iter().any(|w| w == "clean")
-            })
-        {
-            push(
-                rule,
-                format!("{manager} install without {manager} clean all"),
-            );
-        }
-    }
-    let zypper_install = has("zypper", "install") || has("zypper", "in");
-    if zypper_install
-        && !segments.iter().any(|s| {
-            s.first().map(String::as_str) == Some("zypper")
-                && s.iter().any(|w| w == "clean" || w == "cc")
-        })
-    {
-        push("DF-018", "zypper install without zypper clean".into());
-    }
-    for segment in segments {
-        let first = segment.first().map(String::as_str).unwrap_or("");
-        let pip = matches!(first, "pip" | "pip3")
-            || (first.starts_with("python")
-                && segment.get(1).map(String::as_str) == Some("-m")
-                && segment.get(2).is_some_and(|w| w.starts_with("pip")));
-        if pip && segment.iter().any(|w| w == "install") {
-            let from_file = segment.iter().any(|w| {
-                matches!(
-                    w.as_str(),
-                    "-r" | "--requirement" | "-c" | "--constraint" | "-e" | "."
-                )
-            });
-            let unpinned = packages_after(segment, "install")
-                .filter(|p| {
-                    !p.contains("==")
-                        && !p.contains('@')
-                        && !p.starts_with('.')
-                        && !p.ends_with(".whl")
-                        && !p.contains('/')
-                })
-                .count();
-            if unpinned > 0 && !from_file {
-                push(
-                    "DF-033",
-                    format!("{unpinned} pip package(s) without ==version"),
-                );
-            }
-        }
-        if first == "npm"
-            && segment
-                .get(1)
-                .is_some_and(|w| matches!(w.as_str(), "install" | "i" | "add"))
-        {
-            let unpinned = packages_after(segment, segment[1].as_str())
-                .filter(|p| {
-                    !p.trim_start_matches('@').contains('@')
-                        && !p.starts_with('.')
-                        && !p.contains('/')
-                })
-                .count();
-            if unpinned > 0 {
-                push(
-                    "DF-034",
-                    format!("{unpinned} npm package(s) without @version"),
-                );
-            }
-        }
-        if first == "gem"
-            && segment.iter().any(|w| w == "install")
-            && !segment
-                .iter()
-                .any(|w| w == "-v" || w == "--version" || w.contains(':'))
-        {
-            push("DF-035", "gem install without a pinned version".into());
-        }
-    }
+/// Where curl and wget were used so far: using both is one rule.
+#[derive(Default)]
+struct Downloaders {
+    curl: bool,
+    wget: bool,
 }
 
-/// Package names after `action` in a command, skipping flags.
-fn packages_after<'a>(segment: &'a [String], action: &str) -> impl Iterator<Item = &'a String> {
-    segment
-        .iter()
-        .skip_while(move |w| w.as_str() != action)
-        .skip(1)
-        .filter(|w| !w.starts_with('-') && !w.starts_with('$') && !w.contains('>'))
+impl Downloaders {
+    /// Reports the RUN if it uses one of them and the other was used at
+    /// or before it.
+    fn check(&mut self, run: &Run, hits: &mut Hits) {
+        let uses = |tool: &str| run.all_commands().any(|c| c.program() == tool);
+        let (curl, wget) = (uses("curl"), uses("wget"));
+        self.curl |= curl;
+        self.wget |= wget;
+        if (curl || wget) && self.curl && self.wget {
+            let (here, other) = if wget {
+                ("wget", "curl")
+            } else {
+                ("curl", "wget")
+            };
+            hits.add(run.hit(id::CURL_AND_WGET, format!("{here} used here, {other} too")));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse;
+
+    fn rules(text: &str, source: Source) -> Vec<String> {
+        check(&parse::parse(text), source)
+            .into_vec()
+            .into_iter()
+            .map(|h| h.rule)
+            .collect()
+    }
 
     #[test]
-    fn scripts_split_into_commands() {
-        let parts = segments(
-            "DEBIAN_FRONTEND=x apt-get update && apt-get install -y curl | tee log; cd /x",
+    fn shell_form_entrypoint_and_cmd() {
+        let found = rules(
+            "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD [\"true\"]\nENTRYPOINT /bin/app --serve\nCMD python app.py\n",
+            Source::File,
         );
-        assert_eq!(parts[0], vec!["apt-get", "update"]);
-        assert_eq!(parts[3], vec!["cd", "/x"]);
-        assert!(pipes_remote_script("curl -fsSL https://x/install.sh | sh"));
-        assert!(!pipes_remote_script("curl -o x https://x || true"));
-        assert!(is_world_writable("777") && is_world_writable("o+w") && !is_world_writable("755"));
+        assert_eq!(
+            found,
+            vec![id::SHELL_FORM_ENTRYPOINT, id::SHELL_FORM_ENTRYPOINT]
+        );
+        // Exec form, and a stage that chose its shell, are fine.
+        let fine = "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD [\"true\"]\nCMD [\"python\", \"app.py\"]\n\
+            FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerUser\nHEALTHCHECK CMD [\"true\"]\n\
+            SHELL [\"powershell\", \"-Command\"]\nCMD python app.py\n";
+        assert_eq!(rules(fine, Source::File), Vec::<String>::new());
+        // History: the shell form is recorded as /bin/sh -c; only the last
+        // CMD counts.
+        let history = "CMD [\"/bin/sh\", \"-c\", \"old\"]\nCMD [\"/bin/sh\", \"-c\", \"python app.py\"]\nENTRYPOINT [\"/app\"]\n";
+        assert_eq!(
+            rules(history, Source::History),
+            vec![id::SHELL_FORM_ENTRYPOINT]
+        );
+        assert!(rules("CMD [\"bash\"]\n", Source::History).is_empty());
+    }
+
+    #[test]
+    fn powershell_stages_are_not_read_as_shell_scripts() {
+        let windows = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerUser\nHEALTHCHECK CMD [\"true\"]\n\
+            SHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\n\
+            RUN Get-ChildItem $env:TEMP | Sort-Object -Property LastWriteTime | Select-Object -First 1; cd C:\\\\\n\
+            CMD [\"python\"]\n";
+        assert_eq!(rules(windows, Source::File), Vec::<String>::new());
+    }
+
+    #[test]
+    fn quoted_env_values_stay_whole() {
+        let parsed = parse::parse("ENV A=\"x y\" B=z\n");
+        assert_eq!(
+            assignments(&parsed.instructions[0]),
+            vec![("A".into(), "x y".into()), ("B".into(), "z".into())]
+        );
+        let legacy = parse::parse("ENV PATH /usr/local/bin:$PATH\n");
+        assert_eq!(
+            assignments(&legacy.instructions[0]),
+            vec![("PATH".into(), "/usr/local/bin:$PATH".into())]
+        );
     }
 }

@@ -3,13 +3,23 @@
 //! Trivy's DS checks and hadolint's security and reproducibility rules
 //! cover, with exact lines. On images it runs the rules that make sense on
 //! the Dockerfile reconstructed from the history (the way Trivy does).
+//!
+//! Modules in the order a file goes through them: `parse` (instructions),
+//! `check` (the rules over instructions and stages), `run` and `shell`
+//! (RUN scripts read as the shell reads them), `packages` (package-manager
+//! hygiene), `rules` (the catalogue), `history` (the Dockerfile rebuilt
+//! from an image config).
 
 mod check;
 mod history;
+mod packages;
 mod parse;
 mod rules;
+mod run;
+mod shell;
 
-use bulkhead_sdk::{File, Finding, Interests, Plugin, PluginInfo, Reporter, export_plugin};
+use bulkhead_sdk::doc::{Hit, Hits};
+use bulkhead_sdk::{File, Interests, Plugin, PluginInfo, Reporter, export_plugin};
 
 use check::Source;
 
@@ -23,7 +33,7 @@ impl Plugin for Dockerfile {
         PluginInfo::new(
             "dockerfile",
             env!("CARGO_PKG_VERSION"),
-            "Checks Dockerfiles and image build history: base image tags, root user, ports, ADD/COPY, package-manager hygiene and pinning, secrets in ARG/ENV and copied files, curl|sh, permissions, pipefail.",
+            "Checks Dockerfiles and image build history: base image tags, root user, ports, ADD/COPY, package-manager hygiene, pinning and upgrades, secrets in ARG/ENV, copied files and passwords set in RUN, curl|sh, permissions, pipefail, shell-form ENTRYPOINT/CMD.",
         )
         .rules(rules::plugin_rules())
         .interests(
@@ -47,45 +57,26 @@ impl Plugin for Dockerfile {
     fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {
         let text = file.read_text(MAX_SIZE)?;
         let parsed = parse::parse(&text);
+        let mut hits = Hits::new();
         for (line, message) in &parsed.errors {
-            out.finding(Finding::new("DF-040", message.clone()).line(*line));
+            hits.add(Hit::new(rules::id::PARSE_ERROR, message.clone()).at_line(*line));
         }
-        for hit in check::check(&parsed, Source::File) {
-            let instruction = &parsed.instructions[hit.at];
-            let mut finding = Finding::new(hit.rule, hit.message)
-                .lines(instruction.start_line, instruction.end_line);
-            if let Some(secret) = hit.secret {
-                finding = finding.secret(secret);
-            }
-            if !out.finding(finding) {
-                break;
-            }
+        for hit in check::check(&parsed, Source::File).into_vec() {
+            hits.add(hit);
         }
+        hits.report(out);
         Ok(())
     }
 
     fn analyze_config(config_json: &str, out: &mut Reporter) -> Result<(), String> {
         let (parsed, steps) = history::reconstruct(config_json)?;
-        for hit in check::check(&parsed, Source::History) {
-            let applies = rules::SPECS
-                .iter()
-                .any(|spec| spec.id == hit.rule && spec.on_history);
-            if !applies {
-                continue;
-            }
-            let step = steps.get(hit.at).copied().unwrap_or(0);
-            let mut finding = Finding::new(
-                hit.rule,
-                format!("{} (image history step {step})", hit.message),
-            )
-            .field_path(format!("history[{step}].created_by"));
-            if let Some(secret) = hit.secret {
-                finding = finding.secret(secret);
-            }
-            if !out.finding(finding) {
-                break;
+        let mut hits = Hits::new();
+        for hit in check::check(&parsed, Source::History).into_vec() {
+            if let Some(hit) = history::locate(hit, &steps) {
+                hits.add(hit);
             }
         }
+        hits.report(out);
         Ok(())
     }
 }
