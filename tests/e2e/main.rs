@@ -6,6 +6,7 @@ mod cache;
 mod cli;
 mod db;
 mod debian;
+mod dockerfile_corpus;
 mod hostile_configs;
 mod hostile_images;
 mod image_config;
