@@ -168,7 +168,19 @@ const RPM_MANAGERS: &[(&str, &str, &str)] = &[
 ];
 const RPM_INSTALLS: &[&str] = &["install", "groupinstall", "localinstall", "reinstall"];
 /// yum/dnf options that take a value.
-const RPM_VALUED: &[&str] = &["-c", "--config", "--installroot", "--releasever", "-R"];
+const RPM_VALUED: &[&str] = &[
+    "-c",
+    "--config",
+    "--installroot",
+    "--releasever",
+    "-R",
+    "--enablerepo",
+    "--disablerepo",
+    "--repo",
+    "--setopt",
+    "-x",
+    "--exclude",
+];
 
 fn rpm_caches(run: &Run, hits: &mut Hits) {
     for (manager, rule, cache) in RPM_MANAGERS {
@@ -415,6 +427,19 @@ mod tests {
         ] {
             assert!(!pip_requirement_pinned(unpinned), "{unpinned}");
         }
+    }
+
+    #[test]
+    fn the_action_comes_after_options_and_their_values() {
+        let commands = crate::shell::commands(
+            "yum --enablerepo epel -y install httpd && apt-get -o Dpkg::Options::=--force-confold -t bookworm-backports install -y x",
+        );
+        assert_eq!(action(&commands[0], RPM_VALUED), Some("install"));
+        assert_eq!(action(&commands[1], APT_VALUED), Some("install"));
+        assert_eq!(
+            packages(&commands[1], APT_VALUED).collect::<Vec<_>>(),
+            ["x"]
+        );
     }
 
     #[test]
