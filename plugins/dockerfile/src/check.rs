@@ -350,14 +350,22 @@ fn check_expose(instruction: &Instruction, source: Source, hits: &mut Hits) {
 
 fn check_workdir(instruction: &Instruction, hits: &mut Hits) {
     let dir = instruction.args.trim().trim_matches('"');
-    let absolute = dir.starts_with('/') || dir.starts_with('$') || dir.chars().nth(1) == Some(':');
+    // `$GOPATH`: a variable's value is not known here; judge neither.
+    if dir.starts_with('$') {
+        return;
+    }
+    let absolute = dir.starts_with('/') || dir.chars().nth(1) == Some(':');
+    let trimmed = match dir.trim_end_matches('/') {
+        "" => "/",
+        trimmed => trimmed,
+    };
     if !absolute {
         hits.add(at(
             instruction,
             id::RELATIVE_WORKDIR,
             format!("WORKDIR {dir} is relative"),
         ));
-    } else if SYSTEM_DIRS.contains(&dir.trim_end_matches('/').max("/")) {
+    } else if SYSTEM_DIRS.contains(&trimmed) {
         hits.add(at(
             instruction,
             id::SYSTEM_WORKDIR,
@@ -595,6 +603,27 @@ mod tests {
             RUN Get-ChildItem $env:TEMP | Sort-Object -Property LastWriteTime | Select-Object -First 1; cd C:\\\\\n\
             CMD [\"python\"]\n";
         assert_eq!(rules(windows, Source::File), Vec::<String>::new());
+    }
+
+    #[test]
+    fn workdirs() {
+        let found = rules(
+            "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD [\"true\"]\nWORKDIR $GOPATH\nWORKDIR /\nWORKDIR /usr/\nWORKDIR /go\nWORKDIR src\n",
+            Source::File,
+        );
+        assert_eq!(
+            found,
+            vec![id::SYSTEM_WORKDIR, id::SYSTEM_WORKDIR, id::RELATIVE_WORKDIR]
+        );
+    }
+
+    #[test]
+    fn one_hit_per_rule_and_run_however_many_installs() {
+        let found = rules(
+            "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD [\"true\"]\nRUN apk add --no-cache --virtual .deps gcc && apk add --no-cache git\n",
+            Source::File,
+        );
+        assert_eq!(found, vec![id::APK_UNPINNED]);
     }
 
     #[test]

@@ -80,33 +80,45 @@ fn apt(run: &Run, hits: &mut Hits) {
             "apt-get update without an install in the same RUN",
         ));
     }
-    for install in &installs {
-        if !install.args().iter().any(|w| assumes_yes(w)) {
-            hits.add(run.hit(id::APT_WITHOUT_YES, "apt-get install without -y"));
-        }
-        let no_recommends = install.args().iter().any(|w| {
-            w == "--no-install-recommends"
-                || w.starts_with("APT::Install-Recommends=") && w.ends_with(['0', 'e'])
-        });
-        if !no_recommends {
-            hits.add(run.hit(
-                id::APT_RECOMMENDS,
-                "apt-get install without --no-install-recommends",
-            ));
-        }
-        let unpinned = packages(install, APT_VALUED)
-            .filter(|p| !p.contains('=') && !p.ends_with(".deb"))
-            .count();
-        if unpinned > 0 {
-            hits.add(run.hit(
-                id::APT_UNPINNED,
-                format!("{unpinned} apt package(s) without a pinned version"),
-            ));
-        }
+    // One hit per rule and RUN, however many install commands it has.
+    if installs
+        .iter()
+        .any(|i| !i.args().iter().any(|w| assumes_yes(w)))
+    {
+        hits.add(run.hit(id::APT_WITHOUT_YES, "apt-get install without -y"));
+    }
+    if installs.iter().any(|i| !skips_recommends(i)) {
+        hits.add(run.hit(
+            id::APT_RECOMMENDS,
+            "apt-get install without --no-install-recommends",
+        ));
+    }
+    let unpinned: usize = installs
+        .iter()
+        .map(|i| {
+            packages(i, APT_VALUED)
+                .filter(|p| !p.contains('=') && !p.ends_with(".deb"))
+                .count()
+        })
+        .sum();
+    if unpinned > 0 {
+        hits.add(run.hit(
+            id::APT_UNPINNED,
+            format!("{unpinned} apt package(s) without a pinned version"),
+        ));
     }
     if !installs.is_empty() && !apt_lists_removed(run) {
         hits.add(run.hit(id::APT_LISTS, "apt lists are not removed in the same RUN"));
     }
+}
+
+/// `--no-install-recommends`, or `-o APT::Install-Recommends=false`.
+fn skips_recommends(install: &Command) -> bool {
+    install.args().iter().any(|w| {
+        w == "--no-install-recommends"
+            || w.strip_prefix("APT::Install-Recommends=")
+                .is_some_and(|v| matches!(v, "0" | "false" | "no"))
+    })
 }
 
 /// `-y`, `--yes`, `--assume-yes`, or a short-option cluster holding `y`
@@ -144,19 +156,22 @@ fn apk(run: &Run, hits: &mut Hits) {
         .filter(|c| c.program() == "apk" && action(c, APK_VALUED) == Some("add"))
         .collect();
     let cache_mounted = run.mounts_over("/var/cache/apk") || run.mounts_over("/etc/apk/cache");
-    for add in &adds {
-        if !add.has_arg("--no-cache") && !cache_mounted {
-            hits.add(run.hit(id::APK_CACHE, "apk add without --no-cache"));
-        }
-        let unpinned = packages(add, APK_VALUED)
-            .filter(|p| !p.contains('=') && !p.contains('~') && !p.ends_with(".apk"))
-            .count();
-        if unpinned > 0 {
-            hits.add(run.hit(
-                id::APK_UNPINNED,
-                format!("{unpinned} apk package(s) without a pinned version"),
-            ));
-        }
+    if !cache_mounted && adds.iter().any(|add| !add.has_arg("--no-cache")) {
+        hits.add(run.hit(id::APK_CACHE, "apk add without --no-cache"));
+    }
+    let unpinned: usize = adds
+        .iter()
+        .map(|add| {
+            packages(add, APK_VALUED)
+                .filter(|p| !p.contains('=') && !p.contains('~') && !p.ends_with(".apk"))
+                .count()
+        })
+        .sum();
+    if unpinned > 0 {
+        hits.add(run.hit(
+            id::APK_UNPINNED,
+            format!("{unpinned} apk package(s) without a pinned version"),
+        ));
     }
 }
 
@@ -263,36 +278,36 @@ fn is_pip(command: &Command) -> bool {
 }
 
 fn pip(run: &Run, hits: &mut Hits) {
-    for command in run.commands() {
-        if !is_pip(command) {
-            continue;
-        }
-        // `python -m pip install`: drop `-m pip` so the action comes first.
-        let command = if command.program().starts_with("python") {
-            Command {
-                words: command.effective().get(2..).unwrap_or_default().to_vec(),
-                ..command.clone()
-            }
-        } else {
-            command.clone()
-        };
-        if action(&command, PIP_VALUED) != Some("install")
-            || command
+    let unpinned: usize = run
+        .commands()
+        .filter(|c| is_pip(c))
+        .map(|command| {
+            // `python -m pip install`: drop `-m pip` so the action comes first.
+            let command = if command.program().starts_with("python") {
+                Command {
+                    words: command.effective().get(2..).unwrap_or_default().to_vec(),
+                    ..command.clone()
+                }
+            } else {
+                command.clone()
+            };
+            let from_file = command
                 .args()
                 .iter()
-                .any(|w| PIP_FROM_FILE.contains(&w.as_str()))
-        {
-            continue;
-        }
-        let unpinned = packages(&command, PIP_VALUED)
-            .filter(|p| !pip_requirement_pinned(p))
-            .count();
-        if unpinned > 0 {
-            hits.add(run.hit(
-                id::PIP_UNPINNED,
-                format!("{unpinned} pip package(s) without a version"),
-            ));
-        }
+                .any(|w| PIP_FROM_FILE.contains(&w.as_str()));
+            if action(&command, PIP_VALUED) != Some("install") || from_file {
+                return 0;
+            }
+            packages(&command, PIP_VALUED)
+                .filter(|p| !pip_requirement_pinned(p))
+                .count()
+        })
+        .sum();
+    if unpinned > 0 {
+        hits.add(run.hit(
+            id::PIP_UNPINNED,
+            format!("{unpinned} pip package(s) without a version"),
+        ));
     }
 }
 
@@ -315,23 +330,24 @@ fn pip_requirement_pinned(requirement: &str) -> bool {
 }
 
 fn npm(run: &Run, hits: &mut Hits) {
-    for command in run.commands() {
-        if command.program() != "npm"
-            || !matches!(action(command, &[]), Some("install" | "i" | "add"))
-        {
-            continue;
-        }
-        let unpinned = packages(command, &[])
-            .filter(|p| {
-                !p.trim_start_matches('@').contains('@') && !p.starts_with('.') && !p.contains('/')
-            })
-            .count();
-        if unpinned > 0 {
-            hits.add(run.hit(
-                id::NPM_UNPINNED,
-                format!("{unpinned} npm package(s) without @version"),
-            ));
-        }
+    let unpinned: usize = run
+        .commands()
+        .filter(|c| c.program() == "npm" && matches!(action(c, &[]), Some("install" | "i" | "add")))
+        .map(|command| {
+            packages(command, &[])
+                .filter(|p| {
+                    !p.trim_start_matches('@').contains('@')
+                        && !p.starts_with('.')
+                        && !p.contains('/')
+                })
+                .count()
+        })
+        .sum();
+    if unpinned > 0 {
+        hits.add(run.hit(
+            id::NPM_UNPINNED,
+            format!("{unpinned} npm package(s) without @version"),
+        ));
     }
 }
 
