@@ -20,8 +20,19 @@ const RESERVED: &[&str] = &[
     "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "time",
 ];
 
-/// Programs that run the command given in their arguments.
-const WRAPPERS: &[&str] = &["sudo", "env", "exec", "nohup", "command", "nice"];
+/// Programs that run the command given in their arguments, with their
+/// options that take a value.
+const WRAPPERS: &[(&str, &[&str])] = &[
+    (
+        "sudo",
+        &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"],
+    ),
+    ("env", &["-u", "-C", "-S"]),
+    ("exec", &["-a"]),
+    ("nohup", &[]),
+    ("command", &[]),
+    ("nice", &["-n"]),
+];
 
 /// One simple command.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,15 +61,14 @@ impl Command {
         let mut at = 0;
         while let Some(word) = self.words.get(at) {
             let name = word.rsplit('/').next().unwrap_or(word);
-            if !WRAPPERS.contains(&name) {
+            let Some((_, valued)) = WRAPPERS.iter().find(|(wrapper, _)| *wrapper == name) else {
                 break;
-            }
+            };
             at += 1;
             // Options of the wrapper, the values some take, and `env`'s
             // assignments.
             while let Some(next) = self.words.get(at) {
-                if matches!(next.as_str(), "-u" | "-g" | "-C" | "-n" | "-D" | "-h") && name != "env"
-                {
+                if valued.contains(&next.as_str()) {
                     at += 2;
                 } else if next.starts_with('-') || (name == "env" && is_assignment(next)) {
                     at += 1;
@@ -580,11 +590,14 @@ mod tests {
 
     #[test]
     fn programs_are_found_behind_wrappers_and_paths() {
-        let all = commands("sudo -E -u app /usr/bin/apt-get install x; env A=b pip install y");
+        let all = commands(
+            "sudo -E -u app /usr/bin/apt-get install x; env -u HOME A=b pip install y; nice -n 5 make",
+        );
         assert_eq!(all[0].program(), "apt-get");
         assert_eq!(all[0].args(), ["install", "x"]);
         assert_eq!(all[1].program(), "pip");
         assert!(all[1].has_arg("install"));
+        assert_eq!(all[2].program(), "make");
     }
 
     #[test]
