@@ -207,7 +207,7 @@ fn dockerfile_rules_run_on_the_dockerfile_rebuilt_from_image_history() {
         .expect("password finding");
     let shown = password["secret"].as_str().unwrap_or_default();
     assert!(
-        shown.starts_with("Tr0u") && !shown.contains("b4dor"),
+        shown.starts_with("Tr") && shown.contains('*') && !shown.contains("b4dor"),
         "the password is reported redacted: {password:#}"
     );
 }
