@@ -13,7 +13,8 @@ mod build_support;
 
 /// The hostile test plugins under `tests/plugins/`.
 pub const FIXTURE_PLUGINS: &[&str] = &[
-    "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader", "matcher",
+    "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader", "matcher", "sleeper",
+    "regexer", "pather", "spammer", "greedy", "wordy", "escaper",
 ];
 
 /// The workspace root.
@@ -178,4 +179,55 @@ pub fn contained() -> Vec<(String, String, Option<u64>)> {
         "snoop-here.txt".to_string(),
         None,
     )]
+}
+
+/// A run of the binary with its wall time and peak resident set.
+pub struct Measured {
+    /// What it printed and returned.
+    pub run: Run,
+    /// Wall time.
+    pub wall: std::time::Duration,
+    /// Peak resident set, MiB.
+    pub peak_mib: f64,
+}
+
+/// Runs `command` to completion, measuring wall time and peak RSS (from
+/// `wait4`). When `BULKHEAD_FIGURES` names a file, appends
+/// `case<TAB>wall ms<TAB>peak MiB` to it (bench/hostile.sh collects them
+/// for docs/security.md).
+pub fn measured(case: &str, mut command: Command) -> Measured {
+    let out = tempfile::NamedTempFile::new().expect("temp");
+    let err = tempfile::NamedTempFile::new().expect("temp");
+    command
+        .stdin(Stdio::null())
+        .stdout(out.reopen().expect("reopen"))
+        .stderr(err.reopen().expect("reopen"));
+    let started = std::time::Instant::now();
+    #[expect(
+        clippy::zombie_processes,
+        reason = "reaped by wait4 below, which also reads its peak RSS"
+    )]
+    let child = command.spawn().expect("spawn bulkhead");
+    let (code, peak_kib) = crate::sandbox::wait_with_peak_rss(child.id() as i32);
+    let wall = started.elapsed();
+    let peak_mib = peak_kib as f64 / 1024.0;
+    if let Some(path) = std::env::var_os("BULKHEAD_FIGURES") {
+        use std::io::Write;
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(file, "{case}\t{}\t{peak_mib:.0}", wall.as_millis());
+        }
+    }
+    Measured {
+        run: Run {
+            code,
+            stdout: std::fs::read_to_string(out.path()).unwrap_or_default(),
+            stderr: std::fs::read_to_string(err.path()).unwrap_or_default(),
+        },
+        wall,
+        peak_mib,
+    }
 }
