@@ -157,6 +157,7 @@ fn maximum_size_findings_over_many_files_stop_at_the_byte_budgets() {
     for index in 0..20 {
         std::fs::write(dir.path().join(format!("spam-{index}.txt")), "s").expect("write");
     }
+    crate::support::warm_compile_cache(&[&fixture_plugin("spammer")]);
     let plugin_args = with_plugin("spammer", &["--plugin-timeout", "60"]);
     let out = scan(
         "maximum-size findings over 20 files",
@@ -461,6 +462,7 @@ fn a_gibibyte_long_name_is_refused_without_buffering_it() {
     ]);
     let built = imagebuild::assemble(&spec, layers);
     let dir = layout_of(&built, Compression::Gzip);
+    crate::support::warm_compile_cache(&[]);
     let out = scan("GiB-long entry name", dir.path(), &[]);
     assert_within(&out, Duration::from_secs(120));
     assert_eq!(out.run.code, 2, "incomplete: {}", out.run.stderr);

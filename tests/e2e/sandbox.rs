@@ -123,6 +123,7 @@ fn a_flood_of_findings_and_a_huge_string_are_capped() {
     std::fs::write(dir.path().join("flood-here.txt"), "trigger\n").expect("write");
     let report = tempfile::NamedTempFile::new().expect("temp file");
     let wasm = fixture_plugin("flooder");
+    crate::support::warm_compile_cache(&[&wasm]);
     let mut command = bulkhead();
     command
         .arg("scan")
@@ -149,6 +150,7 @@ fn a_flood_of_findings_and_a_huge_string_are_capped() {
     assert_eq!(code, 1);
     let result: Value =
         serde_json::from_slice(&std::fs::read(report.path()).expect("report")).expect("json");
+    crate::support::assert_valid_scan(&result);
 
     let flooder = plugin(&result, "flooder");
     let kept = findings_of(&result, "flooder").len();

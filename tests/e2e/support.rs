@@ -77,14 +77,18 @@ pub struct Run {
 }
 
 impl Run {
-    /// Standard output parsed as JSON.
+    /// Standard output parsed as JSON. A scan result is also checked
+    /// against docs/bulkhead-scan.schema.json, so every JSON output test
+    /// validates the schema users rely on.
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|err| {
+        let value: Value = serde_json::from_str(&self.stdout).unwrap_or_else(|err| {
             panic!(
                 "stdout is not JSON ({err}):\n{}\nstderr:\n{}",
                 self.stdout, self.stderr
             )
-        })
+        });
+        assert_valid_scan(&value);
+        value
     }
 
     /// The `bulkhead-stats` line printed by `--stats`.
@@ -230,4 +234,54 @@ pub fn measured(case: &str, mut command: Command) -> Measured {
         wall,
         peak_mib,
     }
+}
+
+/// The JSON output schema, compiled once.
+fn scan_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema: Value = serde_json::from_slice(
+            &std::fs::read(root().join("docs/bulkhead-scan.schema.json")).expect("schema file"),
+        )
+        .expect("schema is JSON");
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&schema)
+            .expect("schema compiles")
+    })
+}
+
+/// Panics with every violation if `value` is a scan result that does not
+/// match docs/bulkhead-scan.schema.json.
+pub fn assert_valid_scan(value: &Value) {
+    if value.get("schema").and_then(Value::as_str) != Some("bulkhead-scan") {
+        return;
+    }
+    let errors: Vec<String> = scan_validator()
+        .iter_errors(value)
+        .take(10)
+        .map(|err| format!("{} at {}", err, err.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the scan result does not match docs/bulkhead-scan.schema.json:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Compiles the curated plugins and `extra` plugin files into the shared
+/// compile cache, so a test that measures peak memory measures the scan,
+/// not Cranelift compiling plugins for the first time.
+pub fn warm_compile_cache(extra: &[&Path]) {
+    let mut command = bulkhead();
+    command.args(["plugin", "list"]);
+    for plugin in extra {
+        command.arg("--plugin").arg(plugin);
+    }
+    let warmed = run(command);
+    assert_eq!(
+        warmed.code, 0,
+        "warming the compile cache: {}",
+        warmed.stderr
+    );
 }
