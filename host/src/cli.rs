@@ -201,6 +201,9 @@ struct ScanArgs {
     /// decompression bombs).
     #[arg(long, value_name = "MIB", default_value_t = 16 * 1024)]
     max_layer_size_mib: u64,
+    /// Largest size all layers of an image may inflate to together, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64 * 1024)]
+    max_image_size_mib: u64,
     /// Stop at the first broken layer, without a report.
     #[arg(long)]
     strict: bool,
@@ -243,7 +246,11 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors may quote what an image or a plugin said: escaped.
+            eprintln!(
+                "error: {}",
+                crate::text::sanitize(&format!("{err:#}"), 16 << 10)
+            );
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -349,10 +356,12 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         dispatch: DispatchOptions {
             workers: args.jobs.unwrap_or_else(default_workers),
             skip_dirs,
-            layer_limits: LayerLimits {
-                max_uncompressed: args.max_layer_size_mib << 20,
-                ..LayerLimits::default()
-            },
+            layer_limits: LayerLimits::new(
+                args.max_layer_size_mib << 20,
+                LayerLimits::default().max_entries,
+                args.max_image_size_mib << 20,
+                LayerLimits::default().max_total_entries,
+            ),
             max_tree_bytes: args.max_scan_bytes_mib << 20,
             strict: args.strict,
             progress: !args.no_progress,

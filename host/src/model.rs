@@ -235,7 +235,7 @@ impl PluginInfo {
 // ---------------------------------------------------------------------------
 
 /// A named fact attached to a finding.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Property {
     /// Name.
     pub name: String,

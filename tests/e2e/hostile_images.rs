@@ -466,6 +466,7 @@ fn a_million_tiny_files_keep_memory_bounded() {
     write_oci_layout(&built, Compression::Gzip, &path);
 
     let report = dir.path().join("report.json");
+    crate::support::warm_compile_cache(&[]);
     let mut command = Command::new(env!("CARGO_BIN_EXE_bulkhead"));
     command
         .env("BULKHEAD_CACHE_DIR", crate::support::shared_cache())
@@ -484,6 +485,7 @@ fn a_million_tiny_files_keep_memory_bounded() {
     assert_eq!(code, 1);
     let result: Value =
         serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("json");
+    crate::support::assert_valid_scan(&result);
     assert_eq!(
         result["target"]["image"]["layers"][1]["entries"],
         json!(files)

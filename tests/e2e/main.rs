@@ -4,6 +4,7 @@
 
 mod cache;
 mod cli;
+mod containment;
 mod db;
 mod debian;
 mod dockerfile_corpus;

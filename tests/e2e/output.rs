@@ -153,3 +153,61 @@ fn the_table_groups_by_severity_and_writes_to_a_file() {
     assert!(!table.contains('\x1b'), "no colour codes in a file");
     assert!(table.contains("secrets 0.1.0: ok"), "{table}");
 }
+
+#[test]
+fn every_field_docs_json_schema_md_lists_is_in_the_schema_file() {
+    let docs = std::fs::read_to_string(root().join("docs/json-schema.md")).expect("docs");
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(root().join("docs/bulkhead-scan.schema.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let resolve = |node: &Value| -> Value {
+        match node["$ref"].as_str() {
+            Some(reference) => {
+                let name = reference.trim_start_matches("#/$defs/");
+                schema["$defs"][name].clone()
+            }
+            None => node.clone(),
+        }
+    };
+    let mut checked = 0;
+    for line in docs.lines().filter(|l| l.starts_with("| `")) {
+        let cell = line.split('|').nth(1).unwrap_or_default();
+        let mut parent = String::new();
+        for field in cell.split(',').map(|f| f.trim().trim_matches('`')) {
+            if field.is_empty() {
+                continue;
+            }
+            // A bare name after a dotted one shares its parent
+            // (`findings[].start_line`, `end_line`).
+            let field = if field.contains('.') || parent.is_empty() {
+                parent = field
+                    .rsplit_once('.')
+                    .map_or(String::new(), |(p, _)| p.to_string());
+                field.to_string()
+            } else {
+                format!("{parent}.{field}")
+            };
+            let field = field.as_str();
+            let mut node = schema.clone();
+            for part in field.split('.') {
+                let part = part.trim_end_matches("[]");
+                node = resolve(&node);
+                if node["type"] == "array" {
+                    node = resolve(&node["items"]);
+                }
+                let next = node["properties"][part].clone();
+                assert!(
+                    !next.is_null(),
+                    "docs/json-schema.md lists `{field}`, which the schema does not have ({part})"
+                );
+                node = next;
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 20,
+        "only {checked} fields found in docs/json-schema.md"
+    );
+}

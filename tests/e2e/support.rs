@@ -13,7 +13,8 @@ mod build_support;
 
 /// The hostile test plugins under `tests/plugins/`.
 pub const FIXTURE_PLUGINS: &[&str] = &[
-    "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader", "matcher",
+    "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader", "matcher", "sleeper",
+    "regexer", "pather", "spammer", "greedy", "wordy", "escaper",
 ];
 
 /// The workspace root.
@@ -76,14 +77,18 @@ pub struct Run {
 }
 
 impl Run {
-    /// Standard output parsed as JSON.
+    /// Standard output parsed as JSON. A scan result is also checked
+    /// against docs/bulkhead-scan.schema.json, so every JSON output test
+    /// validates the schema users rely on.
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|err| {
+        let value: Value = serde_json::from_str(&self.stdout).unwrap_or_else(|err| {
             panic!(
                 "stdout is not JSON ({err}):\n{}\nstderr:\n{}",
                 self.stdout, self.stderr
             )
-        })
+        });
+        assert_valid_scan(&value);
+        value
     }
 
     /// The `bulkhead-stats` line printed by `--stats`.
@@ -178,4 +183,105 @@ pub fn contained() -> Vec<(String, String, Option<u64>)> {
         "snoop-here.txt".to_string(),
         None,
     )]
+}
+
+/// A run of the binary with its wall time and peak resident set.
+pub struct Measured {
+    /// What it printed and returned.
+    pub run: Run,
+    /// Wall time.
+    pub wall: std::time::Duration,
+    /// Peak resident set, MiB.
+    pub peak_mib: f64,
+}
+
+/// Runs `command` to completion, measuring wall time and peak RSS (from
+/// `wait4`). When `BULKHEAD_FIGURES` names a file, appends
+/// `case<TAB>wall ms<TAB>peak MiB` to it (bench/hostile.sh collects them
+/// for docs/security.md).
+pub fn measured(case: &str, mut command: Command) -> Measured {
+    let out = tempfile::NamedTempFile::new().expect("temp");
+    let err = tempfile::NamedTempFile::new().expect("temp");
+    command
+        .stdin(Stdio::null())
+        .stdout(out.reopen().expect("reopen"))
+        .stderr(err.reopen().expect("reopen"));
+    let started = std::time::Instant::now();
+    #[expect(
+        clippy::zombie_processes,
+        reason = "reaped by wait4 below, which also reads its peak RSS"
+    )]
+    let child = command.spawn().expect("spawn bulkhead");
+    let (code, peak_kib) = crate::sandbox::wait_with_peak_rss(child.id() as i32);
+    let wall = started.elapsed();
+    let peak_mib = peak_kib as f64 / 1024.0;
+    if let Some(path) = std::env::var_os("BULKHEAD_FIGURES") {
+        use std::io::Write;
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(file, "{case}\t{}\t{peak_mib:.0}", wall.as_millis());
+        }
+    }
+    Measured {
+        run: Run {
+            code,
+            stdout: std::fs::read_to_string(out.path()).unwrap_or_default(),
+            stderr: std::fs::read_to_string(err.path()).unwrap_or_default(),
+        },
+        wall,
+        peak_mib,
+    }
+}
+
+/// The JSON output schema, compiled once.
+fn scan_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema: Value = serde_json::from_slice(
+            &std::fs::read(root().join("docs/bulkhead-scan.schema.json")).expect("schema file"),
+        )
+        .expect("schema is JSON");
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&schema)
+            .expect("schema compiles")
+    })
+}
+
+/// Panics with every violation if `value` is a scan result that does not
+/// match docs/bulkhead-scan.schema.json.
+pub fn assert_valid_scan(value: &Value) {
+    if value.get("schema").and_then(Value::as_str) != Some("bulkhead-scan") {
+        return;
+    }
+    let errors: Vec<String> = scan_validator()
+        .iter_errors(value)
+        .take(10)
+        .map(|err| format!("{} at {}", err, err.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the scan result does not match docs/bulkhead-scan.schema.json:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Compiles the curated plugins and `extra` plugin files into the shared
+/// compile cache, so a test that measures peak memory measures the scan,
+/// not Cranelift compiling plugins for the first time.
+pub fn warm_compile_cache(extra: &[&Path]) {
+    let mut command = bulkhead();
+    command.args(["plugin", "list"]);
+    for plugin in extra {
+        command.arg("--plugin").arg(plugin);
+    }
+    let warmed = run(command);
+    assert_eq!(
+        warmed.code, 0,
+        "warming the compile cache: {}",
+        warmed.stderr
+    );
 }

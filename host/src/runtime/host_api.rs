@@ -247,19 +247,17 @@ impl HostState {
             self.call.caps_hit.insert("packages-per-call");
             return false;
         }
+        let optional = [&mut package.source_name, &mut package.source_version];
         for text in [
             &mut package.ecosystem,
             &mut package.name,
             &mut package.version,
             &mut package.purl,
-        ] {
-            truncate_utf8(text, field::PACKAGE);
-        }
-        for text in [&mut package.source_name, &mut package.source_version]
-            .into_iter()
-            .flatten()
+        ]
+        .into_iter()
+        .chain(optional.into_iter().flatten())
         {
-            truncate_utf8(text, field::PACKAGE);
+            cap(text, field::PACKAGE);
         }
         let bytes = 64
             + [
@@ -268,8 +266,13 @@ impl HostState {
                 &package.version,
                 &package.purl,
             ]
-            .iter()
-            .map(|s| s.len() as u64)
+            .into_iter()
+            .chain(
+                [&package.source_name, &package.source_version]
+                    .into_iter()
+                    .flatten(),
+            )
+            .map(|s| s.capacity() as u64)
             .sum::<u64>();
         if !self.take_bytes(bytes) {
             self.call.dropped_packages += 1;
@@ -280,7 +283,7 @@ impl HostState {
     }
 
     /// Keeps a note within the caps.
-    pub(super) fn accept_note(&mut self, mut key: String, mut value: String) -> bool {
+    pub(super) fn accept_note(&mut self, key: String, value: String) -> bool {
         if self.phase != Phase::Analyze {
             return false;
         }
@@ -300,8 +303,6 @@ impl HostState {
             self.call.dropped_notes += 1;
             return false;
         }
-        key.shrink_to_fit();
-        value.shrink_to_fit();
         self.call.notes.push(Note {
             path: self.current_path.clone(),
             key,
@@ -469,18 +470,44 @@ impl WasiView for HostState {
     }
 }
 
+/// Truncates to `max` bytes and gives back the memory beyond. A cut
+/// string is copied into a fresh allocation rather than shrunk in place:
+/// shrinking would pin a small piece inside each large lifted block, and
+/// the holes left around it would never fit the next lift (a flood of
+/// maximum-size reports then fragments the heap without bound).
+fn cap(text: &mut String, max: usize) {
+    if text.len() > max || text.capacity() > text.len() {
+        truncate_utf8(text, max);
+        *text = text.as_str().to_owned();
+    }
+}
+
+/// Cuts a list to `items` entries of at most `max` bytes each, in fresh
+/// allocations (see [`cap`]).
+fn cap_list(list: &mut Vec<String>, items: usize, max: usize) {
+    let kept: Vec<String> = list
+        .iter_mut()
+        .take(items)
+        .map(|item| {
+            cap(item, max);
+            std::mem::take(item)
+        })
+        .collect();
+    *list = kept;
+}
+
 /// Truncates every field of a finding to what real findings need.
 fn cap_finding(finding: &mut ReportedFinding) {
-    truncate_utf8(&mut finding.rule_id, field::RULE_ID);
-    truncate_utf8(&mut finding.message, field::MESSAGE);
+    cap(&mut finding.rule_id, field::RULE_ID);
+    cap(&mut finding.message, field::MESSAGE);
     if let Some(path) = finding.field_path.as_mut() {
-        truncate_utf8(path, field::FIELD_PATH);
-    }
-    if let Some(secret) = finding.secret.as_mut() {
-        truncate_utf8(secret, field::SECRET);
+        cap(path, field::FIELD_PATH);
     }
     if let Some(path) = finding.path.as_mut() {
-        truncate_utf8(path, field::PATH);
+        cap(path, field::PATH);
+    }
+    if let Some(secret) = finding.secret.as_mut() {
+        cap(secret, field::SECRET);
     }
     if let Some(package) = finding.package.as_mut() {
         for text in [
@@ -488,7 +515,7 @@ fn cap_finding(finding: &mut ReportedFinding) {
             &mut package.name,
             &mut package.version,
         ] {
-            truncate_utf8(text, field::PACKAGE);
+            cap(text, field::PACKAGE);
         }
     }
     for list in [
@@ -496,19 +523,22 @@ fn cap_finding(finding: &mut ReportedFinding) {
         &mut finding.aliases,
         &mut finding.references,
     ] {
-        list.truncate(field::LIST_ITEMS);
-        for item in list.iter_mut() {
-            truncate_utf8(item, field::LIST_ITEM);
-        }
+        cap_list(list, field::LIST_ITEMS, field::LIST_ITEM);
     }
-    finding.properties.truncate(field::PROPERTIES);
-    for property in &mut finding.properties {
-        truncate_utf8(&mut property.name, field::PROPERTY_NAME);
-        truncate_utf8(&mut property.value, field::PROPERTY_VALUE);
-    }
+    finding.properties = finding
+        .properties
+        .iter_mut()
+        .take(field::PROPERTIES)
+        .map(|property| {
+            cap(&mut property.name, field::PROPERTY_NAME);
+            cap(&mut property.value, field::PROPERTY_VALUE);
+            std::mem::take(property)
+        })
+        .collect();
 }
 
-/// What keeping a finding costs, roughly: its strings plus overhead.
+/// What keeping a finding costs: the memory its strings hold, plus
+/// overhead.
 fn finding_bytes(finding: &ReportedFinding) -> u64 {
     let strings = [
         Some(&finding.rule_id),
@@ -519,7 +549,7 @@ fn finding_bytes(finding: &ReportedFinding) -> u64 {
     ]
     .into_iter()
     .flatten()
-    .map(|s| s.len())
+    .map(String::capacity)
     .sum::<usize>();
     let lists = [
         &finding.fixed_versions,
@@ -528,15 +558,15 @@ fn finding_bytes(finding: &ReportedFinding) -> u64 {
     ]
     .iter()
     .flat_map(|list| list.iter())
-    .map(|s| s.len() + 24)
+    .map(|s| s.capacity() + 24)
     .sum::<usize>();
     let properties = finding
         .properties
         .iter()
-        .map(|p| p.name.len() + p.value.len() + 48)
+        .map(|p| p.name.capacity() + p.value.capacity() + 48)
         .sum::<usize>();
     let package = finding.package.as_ref().map_or(0, |p| {
-        p.ecosystem.len() + p.name.len() + p.version.len() + 72
+        p.ecosystem.capacity() + p.name.capacity() + p.version.capacity() + 72
     });
     (strings + lists + properties + package + 256) as u64
 }

@@ -21,6 +21,7 @@ pub mod host_api;
 pub mod host_regex;
 mod instance;
 pub mod limits;
+mod wasi_guard;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -93,15 +94,10 @@ impl Runtime {
     /// Builds the engine and starts the epoch ticker. `cache` `None`
     /// disables the on-disk compile cache.
     pub fn new(limits: Limits, cache: Option<CompileCache>) -> Result<Self> {
-        let mut config = Config::new();
-        config.epoch_interruption(true);
-        config.wasm_component_model(true);
-        // Each core module gets one memory; an instance's modules are
-        // counted together by the limiter.
-        config.wasm_multi_memory(false);
-        config.max_wasm_stack(1 << 20);
-        config.async_stack_size(2 << 20);
-        let engine = wt(Engine::new(&config), "creating the wasmtime engine")?;
+        let engine = wt(
+            Engine::new(&engine_config()),
+            "creating the wasmtime engine",
+        )?;
 
         let linker_v01 = linker(&engine, |linker| {
             v0_1_0::bulkhead::plugin::host::add_to_linker::<HostState, HasSelf<HostState>>(
@@ -242,6 +238,19 @@ impl Drop for Runtime {
     }
 }
 
+/// The engine configuration every plugin runs under.
+fn engine_config() -> Config {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    config.wasm_component_model(true);
+    // Each core module gets one memory; an instance's modules are counted
+    // together by the limiter.
+    config.wasm_multi_memory(false);
+    config.max_wasm_stack(1 << 20);
+    config.async_stack_size(2 << 20);
+    config
+}
+
 fn linker(
     engine: &Engine,
     add_host: impl FnOnce(&mut Linker<HostState>) -> wasmtime::Result<()>,
@@ -250,6 +259,10 @@ fn linker(
     wt(
         wasmtime_wasi::p2::add_to_linker_async(&mut linker),
         "linking the WASI interfaces",
+    )?;
+    wt(
+        wasi_guard::guard_open_at(&mut linker),
+        "guarding WASI open-at",
     )?;
     wt(add_host(&mut linker), "linking the bulkhead host interface")?;
     Ok(linker)
@@ -315,4 +328,66 @@ impl LoadedComponent {
 /// Converts a wasmtime result into an anyhow one, with context.
 fn wt<T>(result: wasmtime::Result<T>, what: &str) -> Result<T> {
     result.map_err(|err| anyhow!("{what}: {err:#}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use wasmtime::component::{Component, Linker};
+    use wasmtime::{Engine, Store};
+
+    use super::engine_config;
+    use super::limits::{InstanceLimiter, Limits};
+
+    struct State {
+        limiter: InstanceLimiter,
+    }
+
+    /// A component of `instances` core instances of a module with one
+    /// memory of `pages` 64 KiB pages.
+    fn many_memories(instances: usize, pages: u32) -> Vec<u8> {
+        let mut text = format!("(component (core module $m (memory {pages}))");
+        for index in 0..instances {
+            text.push_str(&format!(" (core instance $i{index} (instantiate $m))"));
+        }
+        text.push(')');
+        wat::parse_str(&text).expect("valid component text")
+    }
+
+    fn instantiate(engine: &Engine, wasm: &[u8]) -> Result<bool, String> {
+        let component = Component::from_binary(engine, wasm).map_err(|e| format!("{e:#}"))?;
+        let mut store = Store::new(
+            engine,
+            State {
+                limiter: InstanceLimiter::new(&Limits::default()),
+            },
+        );
+        store.limiter(|state| &mut state.limiter);
+        let linker: Linker<State> = Linker::new(engine);
+        let outcome = linker.instantiate(&mut store, &component);
+        let hit = store.data().limiter.hit_cap();
+        outcome.map(|_| hit).map_err(|e| format!("{e:#}"))
+    }
+
+    #[test]
+    fn every_memory_of_an_instance_counts_against_one_cap() {
+        let engine = Engine::new(&engine_config()).expect("engine");
+        // Twelve memories of 32 MiB: each fits a per-memory cap, together
+        // they pass the 256 MiB per-plugin cap.
+        let err = instantiate(&engine, &many_memories(12, 512)).expect_err("refused");
+        assert!(err.contains("memory"), "{err}");
+        // Within the cap: four memories of 32 MiB.
+        assert_eq!(instantiate(&engine, &many_memories(4, 512)), Ok(false));
+        // More memories than an instance may create.
+        let err = instantiate(&engine, &many_memories(40, 1)).expect_err("refused");
+        assert!(err.contains("memor"), "{err}");
+    }
+
+    #[test]
+    fn a_module_declaring_several_memories_does_not_compile() {
+        let engine = Engine::new(&engine_config()).expect("engine");
+        let wasm =
+            wat::parse_str("(component (core module (memory 1) (memory 1)))").expect("text parses");
+        let err = Component::from_binary(&engine, &wasm).expect_err("refused");
+        assert!(format!("{err:#}").contains("multiple memories"), "{err:#}");
+    }
 }

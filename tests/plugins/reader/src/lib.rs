@@ -39,6 +39,28 @@ impl Plugin for Reader {
         if std::fs::write("/data/planted.txt", "x").is_ok() {
             out.finding(Finding::new("escaped", "wrote /data/planted.txt"));
         }
+        // A FIFO in the granted directory and one in the scanned tree: the
+        // host must refuse both without blocking.
+        if std::fs::metadata("/data/pipe").is_ok() {
+            let fifo = match std::fs::read("/data/pipe") {
+                Ok(_) => "opened".to_string(),
+                Err(err) => format!("refused ({:?})", err.kind()),
+            };
+            out.finding(Finding::new("read", format!("/data/pipe: {fifo}")));
+        }
+        if File::list_dir("")
+            .iter()
+            .any(|name| name == "pipe-in-target")
+        {
+            let opened = File::open("pipe-in-target").is_some();
+            out.finding(Finding::new(
+                "read",
+                format!(
+                    "pipe-in-target: {}",
+                    if opened { "opened" } else { "refused" }
+                ),
+            ));
+        }
         Ok(())
     }
 }
