@@ -1,0 +1,389 @@
+//! [`Detector`]: runs the rules whose keywords are present, over a buffer
+//! (regexes compiled in the plugin, each on first use) or over a file
+//! (regexes run natively by the host through [`HostRegexSet`], so only the
+//! matched values are copied into the plugin), and settles overlaps.
+
+use std::cell::OnceCell;
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
+
+use super::keywords::{self, KeywordIndex};
+use super::rule::SecretRule;
+use super::rules::generic::GENERIC;
+use super::values::{Quoting, generic_value_is_secret, secret_like_name};
+use crate::{File, HostRegexSet};
+
+/// A secret found in a buffer or a file.
+#[derive(Debug, Clone)]
+pub struct SecretMatch {
+    /// The rule that matched.
+    pub rule: &'static SecretRule,
+    /// Byte offset where the secret starts.
+    pub start: usize,
+    /// Where it ends (exclusive).
+    pub end: usize,
+    /// The secret value itself.
+    pub secret: String,
+    /// 1-based first and last line, when the host computed them.
+    pub lines: Option<(u32, u32)>,
+}
+
+/// The shared rules, ready to run. Build once with [`Detector::shared`].
+pub struct Detector {
+    rules: &'static [SecretRule],
+    /// Each rule's regex for in-plugin scans, compiled when first needed.
+    compiled: Vec<OnceLock<Option<Regex>>>,
+    keywords: KeywordIndex,
+    /// The keywords the plugin declares, in declaration order.
+    declared: Vec<String>,
+}
+
+/// Most matches of one rule in one file.
+const MAX_MATCHES_PER_RULE: u32 = 1_000;
+/// Longest secret value copied into the plugin.
+const MAX_SECRET_BYTES: u64 = 64 << 10;
+/// Bytes before a generic candidate read to find its name and quote.
+const CONTEXT_BYTES: u64 = 96;
+/// Most patterns the host compiles into one regex set.
+const PATTERNS_PER_SET: usize = 256;
+/// Compiled-program size limit for in-plugin regexes.
+const SIZE_LIMIT: usize = 8 << 20;
+
+thread_local! {
+    /// The rules compiled natively by the host, once per instance, in sets
+    /// of at most [`PATTERNS_PER_SET`].
+    static HOST_SETS: OnceCell<Result<Vec<HostRegexSet>, String>> = const { OnceCell::new() };
+}
+
+impl Detector {
+    /// The detector for [`super::rules`], built on first use.
+    pub fn shared() -> &'static Detector {
+        static DETECTOR: OnceLock<Detector> = OnceLock::new();
+        DETECTOR.get_or_init(|| {
+            let rules = super::rules();
+            Detector {
+                rules,
+                compiled: rules.iter().map(|_| OnceLock::new()).collect(),
+                keywords: KeywordIndex::new(rules),
+                declared: keywords::declared(rules),
+            }
+        })
+    }
+
+    /// Every secret in `data`, in order of position. Rules limited to some
+    /// file names do not run (there is no file name).
+    pub fn scan(&self, data: &[u8]) -> Vec<SecretMatch> {
+        self.scan_named(data, None)
+    }
+
+    /// Every secret in `data`, the content of the file at `path`.
+    pub fn scan_named(&self, data: &[u8], path: Option<&str>) -> Vec<SecretMatch> {
+        let present = self.keywords.rules_present(data);
+        let mut found = Vec::new();
+        let mut vetoes = Vec::new();
+        for index in self.runnable(&present, path) {
+            let rule = &self.rules[index];
+            let Some(regex) = self.regex(index) else {
+                continue;
+            };
+            for captures in regex.captures_iter(data) {
+                let Some(secret) = captures.get(1) else {
+                    continue;
+                };
+                let value = String::from_utf8_lossy(secret.as_bytes());
+                let context = Context::around(data, secret.start(), secret.end());
+                if accept(rule, &value, &context) {
+                    found.push(SecretMatch {
+                        rule,
+                        start: secret.start(),
+                        end: secret.end(),
+                        secret: value.into_owned(),
+                        lines: None,
+                    });
+                } else if rule.id != GENERIC {
+                    vetoes.push((secret.start(), secret.end()));
+                }
+            }
+        }
+        settle(found, &vetoes)
+    }
+
+    /// Every secret in `file`, searched natively by the host with the
+    /// rules whose keywords the host found there (`keyword_hits`, as
+    /// `File::matched_keywords` gives them). Only the secrets (and the
+    /// few bytes before a generic candidate) are copied into the plugin.
+    /// Falls back to reading the file and scanning in the plugin when the
+    /// host gave no keyword hits.
+    pub fn scan_file(
+        &self,
+        file: &File,
+        keyword_hits: &[u32],
+        max_size: u64,
+    ) -> Result<Vec<SecretMatch>, String> {
+        let path = file.path();
+        if keyword_hits.is_empty() {
+            return Ok(self.scan_named(&file.read_all(max_size)?, Some(&path)));
+        }
+        let present = keywords::rules_for_hits(self.rules, &self.declared, keyword_hits);
+        let mut vetoes = Vec::new();
+        let found = HOST_SETS.with(|sets| -> Result<Vec<SecretMatch>, String> {
+            let sets = sets
+                .get_or_init(|| self.compile_host_sets())
+                .as_ref()
+                .map_err(|err| format!("host regex set: {err}"))?;
+            let mut found = Vec::new();
+            for index in self.runnable(&present, Some(&path)) {
+                let Some(set) = sets.get(index / PATTERNS_PER_SET) else {
+                    continue;
+                };
+                let pattern = (index % PATTERNS_PER_SET) as u32;
+                let rule = &self.rules[index];
+                for m in set.find_all(pattern, file, MAX_MATCHES_PER_RULE) {
+                    let value_len = m
+                        .group_end
+                        .saturating_sub(m.group_start)
+                        .min(MAX_SECRET_BYTES);
+                    let from = if rule.id == GENERIC {
+                        m.group_start.saturating_sub(CONTEXT_BYTES)
+                    } else {
+                        m.group_start
+                    };
+                    let before = (m.group_start - from) as usize;
+                    // One more byte after the value: the closing quote.
+                    let bytes = file.read_at(from, (before as u64 + value_len + 1) as u32);
+                    let end = (before + value_len as usize).min(bytes.len());
+                    let value = String::from_utf8_lossy(&bytes[before.min(end)..end]);
+                    let context = Context::around(&bytes, before.min(end), end);
+                    if accept(rule, &value, &context) {
+                        found.push(SecretMatch {
+                            rule,
+                            start: m.group_start as usize,
+                            end: m.group_end as usize,
+                            secret: value.into_owned(),
+                            lines: Some((m.start_line, m.end_line)),
+                        });
+                    } else if rule.id != GENERIC {
+                        vetoes.push((m.group_start as usize, m.group_end as usize));
+                    }
+                }
+            }
+            Ok(found)
+        })?;
+        Ok(settle(found, &vetoes))
+    }
+
+    /// Checks a `name=value` pair (an environment variable, say): secrets
+    /// in the value, and a credential-like name with a literal value.
+    pub fn scan_assignment(&self, name: &str, value: &str) -> Vec<SecretMatch> {
+        self.scan(format!("{name}={value}").as_bytes())
+    }
+
+    /// Indexes of the rules to run: keyword present, file name admitted,
+    /// and the generic rule only outside test and example directories.
+    fn runnable(&self, present: &[bool], path: Option<&str>) -> Vec<usize> {
+        let lower = path.map(str::to_ascii_lowercase);
+        let generic_admitted = !lower.as_deref().is_some_and(is_test_or_example_path);
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(index, rule)| {
+                present.get(*index).copied().unwrap_or(false)
+                    && rule.applies_to(lower.as_deref())
+                    && (rule.id != GENERIC || generic_admitted)
+            })
+            .map(|(index, _)| index)
+            .collect()
+    }
+
+    fn regex(&self, index: usize) -> Option<&Regex> {
+        self.compiled[index]
+            .get_or_init(|| {
+                RegexBuilder::new(&self.rules[index].pattern)
+                    .size_limit(SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    fn compile_host_sets(&self) -> Result<Vec<HostRegexSet>, String> {
+        let patterns: Vec<String> = self.rules.iter().map(|r| r.pattern.clone()).collect();
+        patterns
+            .chunks(PATTERNS_PER_SET)
+            .map(HostRegexSet::compile)
+            .collect()
+    }
+}
+
+/// True for paths in test, fixture, example, sample or documentation
+/// directories, and for test and example files (`test_x.py`, `x_test.go`,
+/// `x.spec.ts`, `.env.example`). The generic rule does not run there:
+/// values in such files are samples by convention. `path` is lower-case.
+pub fn is_test_or_example_path(path: &str) -> bool {
+    const DIRECTORIES: &[&str] = &[
+        "test",
+        "tests",
+        "testing",
+        "testdata",
+        "test-data",
+        "test_data",
+        "__tests__",
+        "spec",
+        "specs",
+        "fixtures",
+        "fixture",
+        "__fixtures__",
+        "mocks",
+        "__mocks__",
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "demo",
+        "demos",
+        "doc",
+        "docs",
+    ];
+    let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
+    while let Some(part) = parts.next() {
+        let is_file = parts.peek().is_none();
+        if !is_file && DIRECTORIES.contains(&part) {
+            return true;
+        }
+        if is_file {
+            let stem = part.split('.').next().unwrap_or(part);
+            return stem.starts_with("test_")
+                || stem.ends_with("_test")
+                || stem.ends_with("_spec")
+                || stem == "conftest"
+                || part.contains(".test.")
+                || part.contains(".spec.")
+                || part.contains("example")
+                || part.contains("sample");
+        }
+    }
+    false
+}
+
+/// What surrounds a matched value on its line: the bytes before it (up to
+/// the line start) and the byte right after it.
+struct Context<'a> {
+    before: &'a [u8],
+    after: Option<u8>,
+}
+
+impl<'a> Context<'a> {
+    fn around(data: &'a [u8], start: usize, end: usize) -> Self {
+        let head = &data[..start.min(data.len())];
+        let line_start = head
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |at| at + 1);
+        Context {
+            before: &head[line_start..],
+            after: data.get(end).copied(),
+        }
+    }
+}
+
+/// Keeps a candidate that is not allowed by its rule and, for the generic
+/// rule, that is a literal assigned to a credential-like name.
+fn accept(rule: &SecretRule, value: &str, context: &Context) -> bool {
+    if super::is_allowed(rule, value) {
+        return false;
+    }
+    if rule.id != GENERIC {
+        return true;
+    }
+    let Some((quoting, name)) = assignment(context) else {
+        return false;
+    };
+    secret_like_name(name) && generic_value_is_secret(value, quoting)
+}
+
+/// The name a value is assigned to and how the value is quoted, read
+/// backwards from the value: `"password": "` -> (quoted, `password`),
+/// `self.token = ` -> (bare, `token`). `None` when the quoting does not
+/// close where the value ends (the value is a longer string with spaces,
+/// or a bare value runs on).
+fn assignment<'a>(context: &Context<'a>) -> Option<(Quoting, &'a str)> {
+    let mut rest = context.before;
+    let quoting = match rest.last() {
+        Some(q @ (b'"' | b'\'' | b'`')) => {
+            if context.after != Some(*q) {
+                return None;
+            }
+            rest = &rest[..rest.len() - 1];
+            Quoting::Quoted
+        }
+        _ => {
+            if context.after.is_some_and(|b| !b.is_ascii_whitespace()) {
+                return None;
+            }
+            Quoting::Bare
+        }
+    };
+    rest = trim_end(rest, b" \t");
+    let operator_len = rest
+        .iter()
+        .rev()
+        .take_while(|b| b"=:>?,".contains(b))
+        .count();
+    if operator_len == 0 || operator_len > 4 {
+        return None;
+    }
+    rest = trim_end(&rest[..rest.len() - operator_len], b" \t");
+    rest = trim_end(rest, b"\"'");
+    let name_len = rest
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || b"_.-$@".contains(b))
+        .count();
+    let name = std::str::from_utf8(&rest[rest.len() - name_len..]).ok()?;
+    let name = name.rsplit('.').next().unwrap_or(name);
+    Some((quoting, name.trim_start_matches(['$', '@'])))
+}
+
+fn trim_end<'a>(mut bytes: &'a [u8], set: &[u8]) -> &'a [u8] {
+    while let Some(last) = bytes.last() {
+        if !set.contains(last) {
+            break;
+        }
+        bytes = &bytes[..bytes.len() - 1];
+    }
+    bytes
+}
+
+/// Orders matches by position and drops duplicates: a value a specific
+/// rule recognised is not reported again as a generic secret, nor is a
+/// value a specific rule rejected (`vetoes`: a token whose checksum fails,
+/// a documented example), and a match
+/// inside another rule's larger match (the JWT inside a stateless GitHub
+/// App token) is reported once, by the outer rule.
+fn settle(mut found: Vec<SecretMatch>, vetoes: &[(usize, usize)]) -> Vec<SecretMatch> {
+    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    let specific: Vec<(usize, usize, &'static str)> = found
+        .iter()
+        .filter(|m| m.rule.id != GENERIC)
+        .map(|m| (m.start, m.end, m.rule.id))
+        .collect();
+    let mut kept: Vec<SecretMatch> = Vec::with_capacity(found.len());
+    for m in found {
+        let shadowed = if m.rule.id == GENERIC {
+            specific.iter().any(|(s, e, _)| m.start < *e && *s < m.end)
+                || vetoes.iter().any(|(s, e)| m.start < *e && *s < m.end)
+        } else {
+            specific.iter().any(|(s, e, id)| {
+                *id != m.rule.id && *s <= m.start && m.end <= *e && (*s, *e) != (m.start, m.end)
+            }) || kept
+                .iter()
+                .any(|k| (k.start, k.end) == (m.start, m.end) && k.rule.id != GENERIC)
+        };
+        if !shadowed {
+            kept.push(m);
+        }
+    }
+    kept.sort_by_key(|m| (m.start, m.rule.id));
+    kept
+}
