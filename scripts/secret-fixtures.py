@@ -155,7 +155,7 @@ def samples():
         "yandex_static_key: YC" + rnd(URL, 10))
     add("yandex-iam-token", "cloud.env",
         "YANDEX_IAM_TOKEN=t1." + rnd(URL, 40) + "." + rnd(URL, 86),
-        "YANDEX_IAM_TOKEN=t1." + rnd(URL, 40))
+        "YANDEX_CLOUD_ID=t1." + rnd(URL, 40))
     add("flyio-access-token", "cloud.env",
         "FLY_API_TOKEN=fo1_" + rnd(URL, 43),
         "FLY_REGION=fo1_" + rnd(URL, 10))
@@ -206,6 +206,9 @@ def samples():
     add("sourcegraph-access-token", "vcs.yaml",
         "src: sgp_" + rnd(HEX, 16) + "_" + rnd(HEX, 40),
         "src: sgp_" + rnd(HEX, 20))
+    add("sourcegraph-legacy-token", "vcs.yaml",
+        "sourcegraph_token: " + rnd(HEX, 40),
+        "sourcegraph_commit: " + rnd(HEX, 40))
     add("npm-token", "vcs.yaml",
         "npm: " + crc_token("npm_"),
         "value: npm_" + rnd(B62, 36))  # checksum fails

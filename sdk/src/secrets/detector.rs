@@ -11,7 +11,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use super::keywords::{self, KeywordIndex};
 use super::rule::SecretRule;
 use super::rules::generic::GENERIC;
-use super::values::{Quoting, generic_value_is_secret, secret_like_name};
+use super::values::{Quoting, generic_value_is_secret, is_code_identifier, secret_like_name};
 use crate::{File, HostRegexSet};
 
 /// A secret found in a buffer or a file.
@@ -144,10 +144,10 @@ impl Detector {
                         .group_end
                         .saturating_sub(m.group_start)
                         .min(MAX_SECRET_BYTES);
-                    let from = if rule.id == GENERIC {
+                    let from = if rule.id == GENERIC || rule.assigned {
                         m.group_start.saturating_sub(CONTEXT_BYTES)
                     } else {
-                        m.group_start
+                        m.group_start.saturating_sub(2)
                     };
                     let before = (m.group_start - from) as usize;
                     // One more byte after the value: the closing quote.
@@ -274,15 +274,36 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The context of `data[start..end]`: up to [`CONTEXT_BYTES`] before it
+    /// (an XML value may sit on the line after its element's name).
     fn around(data: &'a [u8], start: usize, end: usize) -> Self {
         let head = &data[..start.min(data.len())];
-        let line_start = head
+        let from = head.len().saturating_sub(CONTEXT_BYTES as usize);
+        Context {
+            before: &head[from..],
+            after: data.get(end).copied(),
+        }
+    }
+
+    /// The bytes before the value on its own line.
+    fn line_before(&self) -> &'a [u8] {
+        let start = self
+            .before
             .iter()
             .rposition(|b| *b == b'\n')
             .map_or(0, |at| at + 1);
-        Context {
-            before: &head[line_start..],
-            after: data.get(end).copied(),
+        &self.before[start..]
+    }
+
+    /// A token glued to the end of a file name or a path segment
+    /// (`box.ico-7a38...`, `/static/sk-...`) is part of that name.
+    fn glued(&self) -> bool {
+        let line = self.line_before();
+        match line {
+            [.., b'.'] | [.., b'-'] => true,
+            [.., previous, b'/'] => !matches!(previous, b'/' | b':'),
+            [b'/'] => false,
+            _ => false,
         }
     }
 }
@@ -290,8 +311,15 @@ impl<'a> Context<'a> {
 /// Keeps a candidate that is not allowed by its rule and, for the generic
 /// rule, that is a literal assigned to a credential-like name.
 fn accept(rule: &SecretRule, value: &str, context: &Context) -> bool {
-    if super::is_allowed(rule, value) {
+    if super::is_allowed(rule, value)
+        || (rule.standalone && context.glued())
+        || (rule.assigned && is_code_identifier(value))
+    {
         return false;
+    }
+    if rule.assigned {
+        let before = trim_end(context.before, b"\"'`");
+        return !name_before(before).is_some_and(names_a_location);
     }
     if rule.id != GENERIC {
         return true;
@@ -304,9 +332,11 @@ fn accept(rule: &SecretRule, value: &str, context: &Context) -> bool {
 
 /// The name a value is assigned to and how the value is quoted, read
 /// backwards from the value: `"password": "` -> (quoted, `password`),
-/// `self.token = ` -> (bare, `token`). `None` when the quoting does not
-/// close where the value ends (the value is a longer string with spaces,
-/// or a bare value runs on).
+/// `self.token = ` -> (bare, `token`), `var apiToken string = "` ->
+/// (quoted, `apiToken`), `<sonarToken>` + newline -> (bare, `sonarToken`),
+/// `setProperty("API_TOKEN", "` -> (quoted, `API_TOKEN`). `None` when the
+/// quoting does not close where the value ends (the value is a longer
+/// string with spaces, or a bare value runs on) or no assignment is there.
 fn assignment<'a>(context: &Context<'a>) -> Option<(Quoting, &'a str)> {
     let mut rest = context.before;
     let quoting = match rest.last() {
@@ -318,31 +348,95 @@ fn assignment<'a>(context: &Context<'a>) -> Option<(Quoting, &'a str)> {
             Quoting::Quoted
         }
         _ => {
-            if context.after.is_some_and(|b| !b.is_ascii_whitespace()) {
+            if context
+                .after
+                .is_some_and(|b| !b.is_ascii_whitespace() && !b"\\<".contains(&b))
+            {
                 return None;
             }
             Quoting::Bare
         }
     };
-    rest = trim_end(rest, b" \t");
+    Some((quoting, name_before(rest)?))
+}
+
+/// The name an operator at the end of `before` assigns to (the value and
+/// its opening quote already removed).
+fn name_before(before: &[u8]) -> Option<&str> {
+    let mut rest = trim_end(before, b" \t");
+    let on_next_line = rest.last() == Some(&b'\n');
+    if on_next_line {
+        rest = trim_end(rest, b" \t\r\n");
+    }
     let operator_len = rest
         .iter()
         .rev()
-        .take_while(|b| b"=:>?,".contains(b))
+        .take_while(|b| b"=:>?,.".contains(b))
         .count();
     if operator_len == 0 || operator_len > 4 {
         return None;
     }
+    let operator = &rest[rest.len() - operator_len..];
+    if on_next_line && operator != b">" {
+        return None;
+    }
     rest = trim_end(&rest[..rest.len() - operator_len], b" \t");
+    let quoted_name = matches!(rest.last(), Some(b'"' | b'\''));
+    if operator == b"," && !quoted_name {
+        return None;
+    }
     rest = trim_end(rest, b"\"'");
-    let name_len = rest
+    let mut name = trailing_word(rest)?;
+    if !secret_like_name(name) {
+        // Go and friends put a type between the name and `=`.
+        let before_type = trim_end(&rest[..rest.len() - name.len()], b" \t");
+        if before_type.len() < rest.len() - name.len()
+            && let Some(previous) = trailing_word(before_type)
+        {
+            name = previous;
+        }
+    }
+    if operator == b">" && !rest[..rest.len() - name.len()].ends_with(b"<") {
+        return None;
+    }
+    let name = name.rsplit('.').next().unwrap_or(name);
+    Some(name.trim_start_matches(['$', '@']))
+}
+
+/// A name that says its value is a place or a version, not a key:
+/// `SOURCEGRAPH_URL`, `sourcegraph_commit`.
+fn names_a_location(name: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "url", "uri", "endpoint", "host", "hostname", "path", "file", "dir", "commit", "sha",
+        "hash", "digest", "version", "region", "zone", "name",
+    ];
+    let lower = name.to_ascii_lowercase();
+    ENDINGS.iter().any(|end| {
+        lower.ends_with(end)
+            && lower[..lower.len() - end.len()]
+                .chars()
+                .last()
+                .is_some_and(|c| c == '_' || c == '-' || c == '.')
+    }) || name
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .is_some_and(|(at, _)| {
+            at > 0 && ENDINGS.contains(&name[at..].to_ascii_lowercase().as_str())
+        })
+}
+
+/// The identifier-like word at the end of `bytes`.
+fn trailing_word(bytes: &[u8]) -> Option<&str> {
+    let len = bytes
         .iter()
         .rev()
         .take_while(|b| b.is_ascii_alphanumeric() || b"_.-$@".contains(b))
         .count();
-    let name = std::str::from_utf8(&rest[rest.len() - name_len..]).ok()?;
-    let name = name.rsplit('.').next().unwrap_or(name);
-    Some((quoting, name.trim_start_matches(['$', '@'])))
+    if len == 0 {
+        return None;
+    }
+    std::str::from_utf8(&bytes[bytes.len() - len..]).ok()
 }
 
 fn trim_end<'a>(mut bytes: &'a [u8], set: &[u8]) -> &'a [u8] {

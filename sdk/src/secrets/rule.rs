@@ -40,6 +40,12 @@ pub struct SecretRule {
     /// `ThisTokenIsNotSoSecretChangeIt`): placeholder words in it do not
     /// make it harmless.
     pub known_default: bool,
+    /// The value was found by being assigned to a provider's name
+    /// ([`SecretRule::named`]): a value made of words is code, not a key.
+    pub assigned: bool,
+    /// The value is a self-identifying token ([`SecretRule::token`]): one
+    /// glued to a path or file name (`/x.ico-...`) is not reported.
+    pub standalone: bool,
 }
 
 /// Characters that end a token whose alphabet is letters, digits, `_`, `-`.
@@ -47,10 +53,14 @@ const TOKEN_END: &str = r"(?:[^0-9A-Za-z_\-]|$)";
 
 /// What may stand between a name and its value: quote, spaces, an
 /// assignment operator of some language or format, spaces, a quote.
-const ASSIGN: &str = r#"["']?[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|,)[ \t]{0,4}["'`]?"#;
+const ASSIGN: &str =
+    r#"["']?[ \t]{0,4}(?:=|:=|::=|:::=|\.=|\?=|:|=>|,|>[ \t]*\r?\n?)[ \t]{0,8}["'`]?"#;
+
+/// An optional type between a name and its operator (Go's `var x string =`).
+const TYPE: &str = r"(?:[ \t]{1,4}[A-Za-z_][0-9A-Za-z_.\[\]]{0,20})?";
 
 /// Characters that end an assigned value.
-const VALUE_END: &str = r#"(?:["'`\s;,]|\\[nrt]|$)"#;
+const VALUE_END: &str = r#"(?:["'`\s;,<]|\\[nrt]|$)"#;
 
 impl SecretRule {
     /// A self-identifying token: `body` is the token's own regex (prefix,
@@ -70,6 +80,7 @@ impl SecretRule {
             keywords,
             format!(r"\b{{start-half}}(?P<secret>{body}){TOKEN_END}"),
         )
+        .standalone()
     }
 
     /// A token that may sit inside a longer word (its prefix alone is
@@ -106,9 +117,12 @@ impl SecretRule {
             title,
             severity,
             keywords,
-            format!(r"(?i:{names})[0-9A-Za-z_.\-]{{0,24}}{ASSIGN}(?P<secret>{value}){VALUE_END}"),
+            format!(
+                r"(?i:{names})[0-9A-Za-z_.\-]{{0,24}}{TYPE}{ASSIGN}(?P<secret>{value}){VALUE_END}"
+            ),
         )
         .entropy(3.0)
+        .assigned()
     }
 
     /// A rule with a hand-written regex; its first group must be
@@ -134,6 +148,8 @@ impl SecretRule {
             peers: "",
             aliases: &[],
             known_default: false,
+            assigned: false,
+            standalone: false,
         }
     }
 
@@ -176,6 +192,16 @@ impl SecretRule {
     /// Earlier ids of this rule.
     pub fn aliases(mut self, ids: &'static [&'static str]) -> Self {
         self.aliases = ids;
+        self
+    }
+
+    fn assigned(mut self) -> Self {
+        self.assigned = true;
+        self
+    }
+
+    fn standalone(mut self) -> Self {
+        self.standalone = true;
         self
     }
 

@@ -26,6 +26,7 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "sample",
     "fake",
     "notreal",
+    "######",
     "not_real",
     "not-real",
 ];
@@ -123,6 +124,8 @@ pub fn is_placeholder(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m))
         || (lower.starts_with('<') && lower.ends_with('>'))
+        || (lower.starts_with('[') && lower.ends_with(']'))
+        || lower.ends_with("...")
         || is_interpolation(value)
         || is_one_repeated_char(value)
 }
@@ -144,7 +147,6 @@ const SECRET_NAME_WORDS: &[&str] = &[
     "token",
     "api_key",
     "apikey",
-    "api-key",
     "access_key",
     "accesskey",
     "private_key",
@@ -288,17 +290,31 @@ const POINTER_PREFIXES: &[&str] = &[
     "reset_",
     "forgot_",
     "confirm_",
+    "public_",
+    "publishable_",
 ];
+
+/// Words that make a name something other than a credential even when it
+/// contains one of [`SECRET_NAME_WORDS`]: CSRF tokens protect a form, they
+/// grant nothing; public keys are public.
+const NOT_SECRET_WORDS: &[&str] = &["csrf", "xsrf", "public_key", "publishable"];
 
 /// True for a variable name like `DB_PASSWORD` or `apiToken`; names that
 /// point at a secret or describe it (`*_FILE`, `*_PATH`, `*_ARN`, `*_URL`,
 /// `*_NAME`, `*_LENGTH`, `MAX_*`) are not.
 pub fn secret_like_name(name: &str) -> bool {
     let lower = snake_case(name);
-    if !SECRET_NAME_WORDS.iter().any(|word| lower.contains(word)) {
+    if !SECRET_NAME_WORDS.iter().any(|word| lower.contains(word))
+        || NOT_SECRET_WORDS.iter().any(|word| lower.contains(word))
+    {
         return false;
     }
     let last = lower.rsplit(['_', '-', '.']).next().unwrap_or("");
+    // Collections of secrets (`keyVaultToStoreSecrets`, `tokens`) hold
+    // names or structures, not one literal secret.
+    if matches!(last, "secrets" | "tokens" | "passwords" | "keys") {
+        return false;
+    }
     let holds_secret_id = lower.ends_with("secret_id") || lower.ends_with("secretid");
     if POINTER_SUFFIXES.contains(&last) && !holds_secret_id {
         return false;
@@ -321,13 +337,16 @@ fn snake_case(name: &str) -> String {
         if byte.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase()) {
             out.push('_');
         }
-        out.push(byte.to_ascii_lowercase() as char);
+        out.push(match byte {
+            b'-' | b'.' => '_',
+            _ => byte.to_ascii_lowercase() as char,
+        });
     }
     out
 }
 
 /// Shortest literal the generic rule reports.
-pub const GENERIC_MIN_LEN: usize = 8;
+pub const GENERIC_MIN_LEN: usize = 10;
 /// Entropy floor (bits per character, over the whole printable value) of a
 /// generic secret.
 pub const GENERIC_MIN_ENTROPY: f64 = 3.0;
@@ -373,7 +392,11 @@ pub fn generic_value_is_secret(value: &str, quoting: Quoting) -> bool {
     if quoting == Quoting::Bare && looks_like_code(value) {
         return false;
     }
-    if is_format_string(value) || is_identifier_like(value) || is_number_like(value) {
+    if is_format_string(value)
+        || is_identifier_like(value)
+        || is_number_like(value)
+        || has_sample_run(value)
+    {
         return false;
     }
     shannon_entropy(value.as_bytes()) >= GENERIC_MIN_ENTROPY
@@ -435,6 +458,7 @@ fn looks_like_code(value: &str) -> bool {
 
 /// `self.TOKEN`, `oauth2client.GOOGLE_TOKEN_URI`, `settings.SECRET_KEY`:
 /// identifiers joined by dots.
+/// A random segment (`s.ZC9Ecf4M5g9o34Q6RkzGsj0z`) is not an attribute.
 fn is_attribute_chain(value: &str) -> bool {
     let parts: Vec<&str> = value.split('.').collect();
     parts.len() >= 2
@@ -444,7 +468,27 @@ fn is_attribute_chain(value: &str) -> bool {
                 .next()
                 .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
                 && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+                && (part.len() <= 4 || is_identifier_like(part))
         })
+}
+
+/// Six or more consecutive characters of the alphabet or digits in a row
+/// (`abcdef`, `123456`, `ABCDEF`): values typed by a person to look like a
+/// key, not generated.
+fn has_sample_run(value: &str) -> bool {
+    let mut run = 1;
+    for pair in value.as_bytes().windows(2) {
+        let (a, b) = (pair[0].to_ascii_lowercase(), pair[1].to_ascii_lowercase());
+        if a.is_ascii_alphanumeric() && b == a.wrapping_add(1) {
+            run += 1;
+            if run >= 6 {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+    }
+    false
 }
 
 /// printf and format-string templates: `%s`, `{0}`, `{}`.
@@ -486,6 +530,20 @@ pub fn is_identifier_like(value: &str) -> bool {
     letters > 0 && in_words * 10 >= letters * 8
 }
 
+/// An identifier as code writes it (`sumOfExposures`,
+/// `GOOGLE_TOKEN_URI`, `x-api-key`): made of words, and shaped by camel
+/// case, separators or capitals. A plain run of lower-case letters is not
+/// enough: random lower-case keys look like that too.
+pub fn is_code_identifier(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let camel = bytes
+        .windows(2)
+        .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
+    let separated = value.contains(['_', '-', '.']);
+    let capitals = bytes.iter().all(|b| !b.is_ascii_lowercase());
+    (camel || separated || capitals) && is_identifier_like(value)
+}
+
 /// Splits `value` into runs of letters, cutting at non-letters and at a
 /// lower-to-upper case change (`fooBar` -> `foo`, `Bar`; `HTTPServer` ->
 /// `HTTPServer` as one upper run, which is fine for this measure).
@@ -513,8 +571,10 @@ fn letter_pieces(value: &str) -> Vec<&str> {
     pieces
 }
 
-/// Three or more letters with vowels where words have them and no long
-/// consonant cluster: `Local`, `TOKEN`, `client`; not `Vx`, `qRtZ`, `dcc`.
+/// Three or more letters with vowels where words have them (three in ten
+/// at least, `y` counted) and no long consonant cluster: `Local`, `TOKEN`,
+/// `client`; not `Vx`, `Xpdpaoxt`, `whoalxmiwbf`, which random keys are
+/// made of.
 fn is_word_like(piece: &str) -> bool {
     if piece.len() < 3 {
         return false;
@@ -531,12 +591,11 @@ fn is_word_like(piece: &str) -> bool {
             longest_run = longest_run.max(run);
         }
     }
-    // Mixed case inside a piece after its first letter (`qRt` cannot be,
-    // pieces break at lower->upper) but `ABcd` can: upper then lower runs
-    // longer than one letter are not how words are written.
+    // Pieces break at lower->upper changes, so `ABcd` is one piece: upper
+    // then lower runs longer than one letter are not how words are written.
     let upper_after_first = piece.bytes().skip(1).filter(u8::is_ascii_uppercase).count();
     let mixed = upper_after_first > 0 && upper_after_first < piece.len() - 1;
-    vowels * 5 >= lower.len() && longest_run <= 4 && !mixed
+    vowels * 10 >= lower.len() * 3 && longest_run <= 4 && !mixed
 }
 
 #[cfg(test)]

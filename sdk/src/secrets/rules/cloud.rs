@@ -9,6 +9,27 @@ use crate::secrets::rule::SecretRule;
 pub const UUID: &str =
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
+/// API keys published as samples in Google's Firebase SDKs
+/// (firebase-android-sdk test resources and docs): public by design.
+const FIREBASE_SAMPLE_KEYS: &[&str] = &[
+    "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
+    "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+    "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+    "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+    "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+    "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+    "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+    "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+    "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+    "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+    "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+    "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+    "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+    "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+    "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+    "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+];
+
 /// The rules of this family.
 pub fn rules() -> Vec<SecretRule> {
     vec![
@@ -30,8 +51,9 @@ pub fn rules() -> Vec<SecretRule> {
             .peers("gitleaks:aws-amazon-bedrock-api-key-long-lived, aws-amazon-bedrock-api-key-short-lived"),
         SecretRule::token("google-api-key", "Google API key", High, &["aiza"],
             r"AIza[0-9A-Za-z_\-]{35}")
-            .describe("A Google Cloud / Firebase / Gemini API key: AIza and 35 characters.")
+            .describe("A Google Cloud / Firebase / Gemini API key: AIza and 35 characters. The sample keys published in the Firebase SDKs are not reported.")
             .entropy(3.5)
+            .allow(FIREBASE_SAMPLE_KEYS)
             .peers("gitleaks:gcp-api-key"),
         SecretRule::raw("gcp-service-account", "Google Cloud service account key file", Critical, &["service_account"],
             r#""private_key_id"[ \t]*:[ \t]*"(?P<secret>[0-9a-f]{40})""#.into())

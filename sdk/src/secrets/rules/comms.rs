@@ -9,9 +9,11 @@ use crate::secrets::rule::SecretRule;
 /// The rules of this family.
 pub fn rules() -> Vec<SecretRule> {
     vec![
-        SecretRule::raw("slack-token", "Slack token", High, &["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-"],
-            r"(?:^|[^0-9A-Za-z_.])(?P<secret>xox[bpaosr]-(?:[0-9]{1,14}-){0,4}[0-9A-Za-z]{8,64}(?:-[0-9A-Za-z]{8,64})?)(?:[^0-9A-Za-z_\-]|$)".into())
-            .describe("A Slack bot (xoxb-), user (xoxp-), workspace or legacy (xoxa-, xoxo-, xoxs-, xoxr-) token: numeric ids and a random part.")
+        SecretRule::raw("slack-token", "Slack token", High, &["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-"],
+            r"(?:^|[^0-9A-Za-z_.])(?P<secret>(?:xox[bpe]-(?:[0-9]{7,14}-){1,4}|xox[aosr]-(?:[0-9]{1,14}-){1,4})[0-9A-Za-z]{8,64}(?:-[0-9A-Za-z]{8,64})?)(?:[^0-9A-Za-z_\-]|$)".into())
+            // The example token of Slack's OAuth documentation.
+            .allow(&["xoxa-2-511111111-31111111111-3111111111111-e039d02840a0b9379c"])
+            .describe("A Slack bot (xoxb-), user (xoxp-, xoxe-), workspace or legacy (xoxa-, xoxo-, xoxs-, xoxr-) token: one or more numeric ids and a random part.")
             .peers("trivy:slack-access-token; gitleaks:slack-bot-token, slack-user-token, slack-legacy-token, slack-legacy-bot-token, slack-legacy-workspace-token"),
         SecretRule::token("slack-config-token", "Slack app configuration token", High, &["xoxe.xoxb-", "xoxe.xoxp-", "xoxe-"],
             r"xoxe\.xox[bp]-[0-9]-[0-9A-Za-z]{163,166}|xoxe-[0-9]-[0-9A-Za-z]{146}")

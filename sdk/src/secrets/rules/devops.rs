@@ -110,7 +110,7 @@ pub fn rules() -> Vec<SecretRule> {
             .describe("A Dynatrace API token: dt0c01., a 24-character id and a 64-character secret.")
             .peers("trivy:dynatrace-api-token; gitleaks:dynatrace-api-token"),
         SecretRule::named("sumologic-access-key", "Sumo Logic access id or key", High, &["sumo"],
-            r"sumo", r"su[0-9A-Za-z]{12}|[0-9A-Za-z]{64}")
+            "(?-i:[Ss]umo|SUMO)", r"su[0-9A-Za-z]{12}|[0-9A-Za-z]{64}")
             .describe("A Sumo Logic access id (su and 12 characters) or access key (64) assigned to a name containing sumo.")
             .peers("gitleaks:sumologic-access-id, sumologic-access-token"),
         SecretRule::named("launchdarkly-access-token", "LaunchDarkly access token", High, &["launchdarkly"],
@@ -118,7 +118,7 @@ pub fn rules() -> Vec<SecretRule> {
             .describe("A LaunchDarkly access token: 40 characters assigned to a name containing launchdarkly.")
             .peers("gitleaks:launchdarkly-access-token"),
         SecretRule::named("okta-access-token", "Okta API token", High, &["okta"],
-            "okta", r"00[0-9A-Za-z=_\-]{40}")
+            "(?-i:[Oo]kta|OKTA)", r"00[0-9A-Za-z=_\-]{40}")
             .describe("An Okta API token (00 and 40 characters) assigned to a name containing okta.")
             .entropy(4.0)
             .peers("gitleaks:okta-access-token"),
@@ -175,7 +175,7 @@ pub fn rules() -> Vec<SecretRule> {
             .describe("A legacy SonarQube token: 40 hex digits assigned to sonar.login or SONAR_TOKEN.")
             .peers("gitleaks:sonar-api-token"),
         SecretRule::named("cisco-meraki-api-key", "Cisco Meraki API key", High, &["meraki"],
-            "meraki", r"[0-9a-f]{40}")
+            "(?-i:[Mm]eraki|MERAKI)", r"[0-9a-f]{40}")
             .describe("A Cisco Meraki Dashboard API key: 40 hex digits assigned to a name containing meraki.")
             .peers("gitleaks:cisco-meraki-api-key"),
         SecretRule::token("linear-api-key", "Linear API key", High, &["lin_api_"],

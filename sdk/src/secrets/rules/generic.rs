@@ -22,11 +22,13 @@ pub fn rule() -> SecretRule {
         concat!(
             r"(?im)(?:^|[^0-9A-Za-z_.:/\-])[0-9A-Za-z_.\-$@]{0,40}",
             r"(?:secret|passw(?:or)?d|passphrase|token|api[_.\-]?key|access[_.\-]?key|private[_.\-]?key|auth[_.\-]?key|credentials?)",
-            r#"[0-9A-Za-z_.\-]{0,30}["']?[ \t]{0,4}(?:=|:=|::=|:|=>|\?=)[ \t]{0,4}["'`]?"#,
-            r#"(?P<secret>[^ \t\r\n"'`]{8,200})"#,
+            // An optional type between name and operator (Go's `var x string =`).
+            r#"[0-9A-Za-z_.\-]{0,30}(?:[ \t]{1,4}[A-Za-z_][0-9A-Za-z_.\[\]]{0,20})?"#,
+            r#"["']?[ \t]{0,4}(?:=|:=|::=|:::=|\.=|\?=|:|=>|,|>[ \t]*\r?\n?)[ \t]{0,8}["'`]?"#,
+            r#"(?P<secret>[^ \t\r\n"'`\\<]{10,200})"#,
         )
         .into(),
     )
-    .describe("A literal value assigned to a name like secret, password, token or api_key (in config files, env files, source code), with at least 8 printable characters of any kind and 3 bits of entropy per character; references (ARNs, vault paths, ${VAR}), placeholders, paths, URLs and code (identifiers, attribute chains, calls, format strings) are not reported, nor are values in test and example directories. It yields to every specific rule.")
+    .describe("A literal value assigned to a name like secret, password, token or api_key (in config files, env files, source code), with at least 10 printable characters of any kind and 3 bits of entropy per character; references (ARNs, vault paths, ${VAR}), placeholders, paths, URLs and code (identifiers, attribute chains, calls, format strings), sample values (runs like abcdef or 123456) are not reported, nor are values in test and example directories. It yields to every specific rule.")
     .entropy(0.0)
 }

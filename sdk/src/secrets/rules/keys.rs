@@ -40,13 +40,23 @@ pub fn rules() -> Vec<SecretRule> {
             .allow(&["password", "passwd", "pass", "pwd", "secret", "token"])
             .peers("gitleaks:sidekiq-sensitive-url"),
         SecretRule::raw("curl-auth-header", "Credential in a curl Authorization header", High, &["curl"],
-            r#"(?i)\bcurl\b[^\r\n]*?[ \t](?:-H|--header)[ \t=]{0,5}["']?(?:Authorization:[ \t]{0,5}(?:Basic|Bearer|Token|Api-Token)[ \t]+|(?:X-)?(?:Api-?)?(?:Key|Token|Auth(?:-Token)?)[ \t]*:[ \t]*)(?P<secret>[0-9A-Za-z_=~@.+/\-]{8,})"#.into())
+            concat!(
+                r#"(?i)\bcurl\b(?:[^\r\n]*?\r?\n){0,4}?[^\r\n]*?[ \t](?:-H|--header)[ \t=]{0,5}["']?"#,
+                r"(?:Authorization:[ \t]*(?:(?:Basic|Bearer|Token|Api-Token)[ \t]+)?",
+                r"|(?:X-(?:[A-Za-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token|Auth(?:-Token)?)[ \t]*:[ \t]*)",
+                r"(?P<secret>[0-9A-Za-z_=~@.+/\-]{8,})",
+            ).into())
             .describe("A token or Basic credential passed to curl in an Authorization or API-key header on the command line (and so in shell history and process listings).")
+            .entropy(2.75)
             .peers("gitleaks:curl-auth-header"),
         SecretRule::raw("curl-auth-user", "Password in a curl --user option", High, &["curl"],
-            r#"(?i)\bcurl\b[^\r\n]*?[ \t](?:-u|--user)[ \t=]{1,5}["']?[^\s:"'$]{1,64}:(?P<secret>[^\s"'@$]{3,128})"#.into())
+            concat!(
+                r#"(?i)\bcurl\b(?:[^\r\n]*?\r?\n){0,4}?[^\r\n]*?[ \t](?:-u|--user)[ \t=]{1,5}"#,
+                r#"["']?[^\s:"'$<>\[]{0,64}["']?:["']?(?P<secret>[^\s"'<>\[\]]{3,128})"#,
+            ).into())
             .describe("A user:password passed to curl with -u/--user.")
             .entropy(2.0)
+            .allow(&["password", "passwd", "pass", "pwd", "secret", "token", "apikey"])
             .peers("gitleaks:curl-auth-user"),
         SecretRule::raw("symfony-default-secret", "Symfony default secret", High, &["tokenisnotsosecret"],
             r"(?P<secret>ThisTokenIsNotSoSecretChangeIt|ThisEzPlatformTokenIsNotSoSecret_PleaseChangeIt)".into())
@@ -54,8 +64,12 @@ pub fn rules() -> Vec<SecretRule> {
             .entropy(0.0)
             .known_default()
             .peers("trivy:symfony-default-secret"),
-        SecretRule::raw("kubernetes-secret-data", "Kubernetes Secret with data", Medium, &["kind: secret"],
-            r#"(?m)^data:[ \t]*\r?\n[ \t]+[0-9A-Za-z_.\-]{1,100}:[ \t]*["']?(?P<secret>[0-9A-Za-z+/]{12,}={0,3})["']?[ \t]*\r?$"#.into())
+        SecretRule::raw("kubernetes-secret-data", "Kubernetes Secret with data", Medium,
+            &["kind: secret", "kind: 'secret'", "kind: \"secret\""],
+            concat!(
+                r"(?m)^[ \t]*data:[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*",
+                r#"[ \t]+[0-9A-Za-z_.\-]{1,100}:[ \t]*["']?(?P<secret>[0-9A-Za-z+/]{12,}={0,3})["']?[ \t]*\r?$"#,
+            ).into())
             .describe("A Kubernetes Secret manifest (kind: Secret) whose data holds a value in the file itself: base64 is an encoding, not encryption.")
             .check(Check::Base64)
             .peers("gitleaks:kubernetes-secret-yaml"),

@@ -54,13 +54,17 @@ pub fn rules() -> Vec<SecretRule> {
             .describe("An Atlassian (Jira, Confluence) API token: ATATT3 and 186 characters.")
             .peers("gitleaks:atlassian-api-token"),
         SecretRule::named("atlassian-legacy-api-token", "Atlassian API token (legacy)", High, &["atlassian", "confluence", "jira"],
-            "atlassian|confluence|jira", r"[0-9A-Za-z]{24}")
+            "(?-i:ATLASSIAN|[Aa]tlassian|CONFLUENCE|[Cc]onfluence|JIRA|[Jj]ira)", r"[0-9A-Za-z]{24}")
             .describe("A legacy 24-character Atlassian API token assigned to a name containing atlassian, confluence or jira.")
             .entropy(3.5)
             .peers("trivy:atlassian-api-token; gitleaks:atlassian-api-token"),
         SecretRule::token("sourcegraph-access-token", "Sourcegraph access token", High, &["sgp_"],
             r"sgp_(?:[0-9a-fA-F]{16}_|local_)?[0-9a-fA-F]{40}")
             .describe("A Sourcegraph access token: sgp_, an optional instance id, and 40 hex digits.")
+            .peers("gitleaks:sourcegraph-access-token"),
+        SecretRule::named("sourcegraph-legacy-token", "Sourcegraph access token (legacy)", High, &["sourcegraph"],
+            "sourcegraph", r"[0-9a-fA-F]{40}")
+            .describe("A legacy Sourcegraph access token: 40 hex digits assigned to a name containing sourcegraph.")
             .peers("gitleaks:sourcegraph-access-token"),
         SecretRule::token("npm-token", "npm access token", Critical, &["npm_"],
             r"npm_[0-9A-Za-z]{36}")
@@ -79,6 +83,8 @@ pub fn rules() -> Vec<SecretRule> {
             r#"(?i)<add[ \t]+key="(?:ClearText)?Password"[ \t]+value="(?P<secret>[^"]{8,})"[ \t]*/>"#.into())
             .describe("A package source password in a NuGet.Config file (<add key=\"ClearTextPassword\" value=\"...\"/>).")
             .entropy(1.0)
+            // Microsoft's documented sample passwords (NuGet.Config reference).
+            .allow(&["33f!!lloppa", "hal+9ooo_da!sY"])
             .paths(&["nuget.config"])
             .peers("gitleaks:nuget-config-password"),
         SecretRule::raw("clojars-api-token", "Clojars deploy token", High, &["clojars_"],
