@@ -80,6 +80,7 @@ impl Detector {
     /// Every secret in `data`, the content of the file at `path`.
     pub fn scan_named(&self, data: &[u8], path: Option<&str>) -> Vec<SecretMatch> {
         let present = self.keywords.rules_present(data);
+        let kind = FileKind::of(path.map(str::to_ascii_lowercase).as_deref());
         let mut found = Vec::new();
         let mut vetoes = Vec::new();
         for index in self.runnable(&present, path) {
@@ -93,7 +94,7 @@ impl Detector {
                 };
                 let value = String::from_utf8_lossy(secret.as_bytes());
                 let context = Context::around(data, secret.start(), secret.end());
-                if accept(rule, &value, &context) {
+                if accept(rule, &value, &context, kind) {
                     found.push(SecretMatch {
                         rule,
                         start: secret.start(),
@@ -126,6 +127,7 @@ impl Detector {
             return Ok(self.scan_named(&file.read_all(max_size)?, Some(&path)));
         }
         let present = keywords::rules_for_hits(self.rules, &self.declared, keyword_hits);
+        let kind = FileKind::of(Some(&path.to_ascii_lowercase()));
         let mut vetoes = Vec::new();
         let found = HOST_SETS.with(|sets| -> Result<Vec<SecretMatch>, String> {
             let sets = sets
@@ -155,7 +157,7 @@ impl Detector {
                     let end = (before + value_len as usize).min(bytes.len());
                     let value = String::from_utf8_lossy(&bytes[before.min(end)..end]);
                     let context = Context::around(&bytes, before.min(end), end);
-                    if accept(rule, &value, &context) {
+                    if accept(rule, &value, &context, kind) {
                         found.push(SecretMatch {
                             rule,
                             start: m.group_start as usize,
@@ -183,7 +185,11 @@ impl Detector {
     /// and the generic rule only outside test and example directories.
     fn runnable(&self, present: &[bool], path: Option<&str>) -> Vec<usize> {
         let lower = path.map(str::to_ascii_lowercase);
-        let generic_admitted = !lower.as_deref().is_some_and(is_test_or_example_path);
+        let generic_admitted = !lower.as_deref().is_some_and(is_test_or_example_path)
+            && !matches!(
+                FileKind::of(lower.as_deref()),
+                FileKind::Binary | FileKind::Docs
+            );
         self.rules
             .iter()
             .enumerate()
@@ -217,7 +223,7 @@ impl Detector {
 }
 
 /// True for paths in test, fixture, example, sample or documentation
-/// directories, and for test and example files (`test_x.py`, `x_test.go`,
+/// directories (Ansible's `molecule` test scenarios too), and for test and example files (`test_x.py`, `x_test.go`,
 /// `x.spec.ts`, `.env.example`). The generic rule does not run there:
 /// values in such files are samples by convention. `path` is lower-case.
 pub fn is_test_or_example_path(path: &str) -> bool {
@@ -235,6 +241,7 @@ pub fn is_test_or_example_path(path: &str) -> bool {
         "fixture",
         "__fixtures__",
         "mocks",
+        "molecule",
         "__mocks__",
         "example",
         "examples",
@@ -271,6 +278,59 @@ pub fn is_test_or_example_path(path: &str) -> bool {
 struct Context<'a> {
     before: &'a [u8],
     after: Option<u8>,
+}
+
+/// What the file's name says about its content.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    /// Configuration, scripts, documents, or no file at all (a variable).
+    Other,
+    /// Source code in a programming language.
+    Code,
+    /// Python source, where `name: value` is never an assignment (it is
+    /// YAML or prose in a docstring, or a type annotation).
+    Python,
+    /// Compiled or binary: the generic rule does not run there.
+    Binary,
+    /// Documentation (Markdown, reStructuredText, AsciiDoc, HTML): values
+    /// there are examples; the generic rule does not run there either.
+    Docs,
+}
+
+impl FileKind {
+    /// The kind of the file at `path` (lower-case), by its extension.
+    fn of(path: Option<&str>) -> Self {
+        const CODE: &[&str] = &[
+            "py", "pyi", "go", "js", "mjs", "cjs", "ts", "tsx", "jsx", "java", "kt", "kts",
+            "scala", "rb", "php", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cs", "rs", "swift",
+            "m", "mm", "pl", "pm", "lua", "r", "dart", "groovy", "ex", "exs", "erl", "hs", "ml",
+            "clj", "vue", "svelte", "coffee", "el", "vim", "tcl", "ps1", "psm1",
+        ];
+        const BINARY: &[&str] = &[
+            "pyc", "pyo", "so", "o", "a", "class", "dll", "exe", "dylib", "wasm", "bin", "dat",
+            "db", "sqlite", "gz", "xz", "bz2", "zst", "zip", "jar", "whl", "png", "jpg", "jpeg",
+            "gif", "ico", "pdf", "mo", "ttf", "otf", "woff", "woff2", "gpg", "pack", "idx",
+        ];
+        let Some(path) = path else {
+            return FileKind::Other;
+        };
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+        if matches!(extension, "py" | "pyi" | "pyx") {
+            FileKind::Python
+        } else if CODE.contains(&extension) {
+            FileKind::Code
+        } else if BINARY.contains(&extension) || name.contains(".so.") {
+            FileKind::Binary
+        } else if matches!(
+            extension,
+            "md" | "markdown" | "rst" | "adoc" | "asciidoc" | "html" | "htm"
+        ) {
+            FileKind::Docs
+        } else {
+            FileKind::Other
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -310,7 +370,7 @@ impl<'a> Context<'a> {
 
 /// Keeps a candidate that is not allowed by its rule and, for the generic
 /// rule, that is a literal assigned to a credential-like name.
-fn accept(rule: &SecretRule, value: &str, context: &Context) -> bool {
+fn accept(rule: &SecretRule, value: &str, context: &Context, kind: FileKind) -> bool {
     if super::is_allowed(rule, value)
         || (rule.standalone && context.glued())
         || (rule.assigned && is_code_identifier(value))
@@ -319,25 +379,33 @@ fn accept(rule: &SecretRule, value: &str, context: &Context) -> bool {
     }
     if rule.assigned {
         let before = trim_end(context.before, b"\"'`");
-        return !name_before(before).is_some_and(names_a_location);
+        return !name_before(before).is_some_and(|(name, _)| names_a_location(name));
     }
     if rule.id != GENERIC {
         return true;
     }
-    let Some((quoting, name)) = assignment(context) else {
+    let Some((quoting, name, colon)) = assignment(context) else {
         return false;
     };
-    secret_like_name(name) && generic_value_is_secret(value, quoting)
+    let in_code = matches!(kind, FileKind::Code | FileKind::Python);
+    // In source code a literal is a quoted string; a bare right-hand side
+    // is an expression. In Python, `name: value` is a type annotation or
+    // YAML and prose inside a docstring.
+    if (in_code && quoting == Quoting::Bare) || (colon && kind == FileKind::Python) {
+        return false;
+    }
+    secret_like_name(name) && generic_value_is_secret(value, quoting, in_code)
 }
 
 /// The name a value is assigned to and how the value is quoted, read
-/// backwards from the value: `"password": "` -> (quoted, `password`),
+/// backwards from the value, and whether the operator is a colon after a
+/// bare name (YAML): `"password": "` -> (quoted, `password`),
 /// `self.token = ` -> (bare, `token`), `var apiToken string = "` ->
 /// (quoted, `apiToken`), `<sonarToken>` + newline -> (bare, `sonarToken`),
 /// `setProperty("API_TOKEN", "` -> (quoted, `API_TOKEN`). `None` when the
 /// quoting does not close where the value ends (the value is a longer
 /// string with spaces, or a bare value runs on) or no assignment is there.
-fn assignment<'a>(context: &Context<'a>) -> Option<(Quoting, &'a str)> {
+fn assignment<'a>(context: &Context<'a>) -> Option<(Quoting, &'a str, bool)> {
     let mut rest = context.before;
     let quoting = match rest.last() {
         Some(q @ (b'"' | b'\'' | b'`')) => {
@@ -357,12 +425,13 @@ fn assignment<'a>(context: &Context<'a>) -> Option<(Quoting, &'a str)> {
             Quoting::Bare
         }
     };
-    Some((quoting, name_before(rest)?))
+    let (name, colon) = name_before(rest)?;
+    Some((quoting, name, colon))
 }
 
 /// The name an operator at the end of `before` assigns to (the value and
 /// its opening quote already removed).
-fn name_before(before: &[u8]) -> Option<&str> {
+fn name_before(before: &[u8]) -> Option<(&str, bool)> {
     let mut rest = trim_end(before, b" \t");
     let on_next_line = rest.last() == Some(&b'\n');
     if on_next_line {
@@ -382,25 +451,46 @@ fn name_before(before: &[u8]) -> Option<&str> {
     }
     rest = trim_end(&rest[..rest.len() - operator_len], b" \t");
     let quoted_name = matches!(rest.last(), Some(b'"' | b'\''));
-    if operator == b"," && !quoted_name {
-        return None;
-    }
     rest = trim_end(rest, b"\"'");
     let mut name = trailing_word(rest)?;
+    let mut head = &rest[..rest.len() - name.len()];
     if !secret_like_name(name) {
         // Go and friends put a type between the name and `=`.
-        let before_type = trim_end(&rest[..rest.len() - name.len()], b" \t");
-        if before_type.len() < rest.len() - name.len()
+        let before_type = trim_end(head, b" \t");
+        if before_type.len() < head.len()
             && let Some(previous) = trailing_word(before_type)
         {
             name = previous;
+            head = &before_type[..before_type.len() - previous.len()];
         }
     }
-    if operator == b">" && !rest[..rest.len() - name.len()].ends_with(b"<") {
-        return None;
+    if quoted_name {
+        head = trim_end(head, b"\"'");
+    }
+    let line_start = head
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1);
+    let line_head = &head[line_start..];
+    match operator {
+        // `setProperty("API_TOKEN", "...")`: a comma assigns only to a
+        // quoted first argument.
+        b"," if !(quoted_name && trim_end(line_head, b" \t").ends_with(b"(")) => return None,
+        // `key: value` starts a line (or follows `{`, `,`, `- `); after
+        // words it is prose: `Next page token: ...`, `:param token: ...`.
+        b":" if !quoted_name
+            && line_head
+                .iter()
+                .any(|b| b.is_ascii_alphanumeric() || *b == b':') =>
+        {
+            return None;
+        }
+        b">" if !head.ends_with(b"<") => return None,
+        _ => {}
     }
     let name = name.rsplit('.').next().unwrap_or(name);
-    Some(name.trim_start_matches(['$', '@']))
+    let bare_colon = operator == b":" && !quoted_name;
+    Some((name.trim_start_matches(['$', '@']), bare_colon))
 }
 
 /// A name that says its value is a place or a version, not a key:

@@ -297,7 +297,19 @@ const POINTER_PREFIXES: &[&str] = &[
 /// Words that make a name something other than a credential even when it
 /// contains one of [`SECRET_NAME_WORDS`]: CSRF tokens protect a form, they
 /// grant nothing; public keys are public.
-const NOT_SECRET_WORDS: &[&str] = &["csrf", "xsrf", "public_key", "publishable"];
+const NOT_SECRET_WORDS: &[&str] = &[
+    "csrf",
+    "xsrf",
+    "public_key",
+    "publishable",
+    "page_token",
+    "next_token",
+    "continuation_token",
+    "sync_token",
+    "tokeniz",
+    "notsosecret",
+    "jsonwebtoken",
+];
 
 /// True for a variable name like `DB_PASSWORD` or `apiToken`; names that
 /// point at a secret or describe it (`*_FILE`, `*_PATH`, `*_ARN`, `*_URL`,
@@ -353,8 +365,29 @@ pub const GENERIC_MIN_ENTROPY: f64 = 3.0;
 
 /// Words that, inside a generic value, make it a placeholder or a
 /// description (`"mysecretpassword"`, `"token-header"`).
-const GENERIC_VALUE_WORDS: &[&str] =
-    &["password", "passwd", "secret", "token", "apikey", "api_key"];
+/// Words that, inside a generic value (read with leetspeak undone:
+/// `P@ssw0rd` is `password`), make it a sample or a description:
+/// `"mysecretpassword"`, `"token-header"`, `"testing123!"`.
+const GENERIC_VALUE_WORDS: &[&str] = &[
+    "pass", "secret", "token", "apikey", "api_key", "test", "admin", "welcome", "letmein",
+    "default", "demo", "qwerty", "changeme",
+];
+
+/// `P@ssw0rd` -> `password`: the usual letter-for-digit swaps undone.
+fn unleet(lower: &str) -> String {
+    lower
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | '!' => 'i',
+            '3' => 'e',
+            '4' | '@' => 'a',
+            '5' | '$' => 's',
+            '7' => 't',
+            other => other,
+        })
+        .collect()
+}
 
 /// Prefixes of credentials that are harmless by design: Stripe test-mode
 /// keys reach only test data, publishable keys are meant for browsers.
@@ -373,9 +406,15 @@ pub enum Quoting {
 /// secret: long enough, varied enough (entropy over all its printable
 /// characters, whatever they are), and not a placeholder, a reference, a
 /// path, a URL or a piece of code.
-pub fn generic_value_is_secret(value: &str, quoting: Quoting) -> bool {
+pub fn generic_value_is_secret(value: &str, quoting: Quoting, in_code: bool) -> bool {
     let length = value.len();
-    if !(GENERIC_MIN_LEN..=200).contains(&length)
+    let (min_len, min_entropy) = if in_code {
+        (GENERIC_MIN_LEN_IN_CODE, GENERIC_MIN_ENTROPY_IN_CODE)
+    } else {
+        (GENERIC_MIN_LEN, GENERIC_MIN_ENTROPY)
+    };
+    if !(min_len..=200).contains(&length)
+        || GENERIC_PUBLISHED_EXAMPLES.contains(&value)
         || value.bytes().any(|b| !b.is_ascii_graphic())
         || is_placeholder(value)
         || is_reference(value)
@@ -384,7 +423,10 @@ pub fn generic_value_is_secret(value: &str, quoting: Quoting) -> bool {
         return false;
     }
     let lower = value.to_ascii_lowercase();
-    if GENERIC_VALUE_WORDS.iter().any(|w| lower.contains(w))
+    let plain = unleet(&lower);
+    if GENERIC_VALUE_WORDS
+        .iter()
+        .any(|w| lower.contains(w) || plain.contains(w))
         || HARMLESS_PREFIXES.iter().any(|p| lower.starts_with(p))
     {
         return false;
@@ -396,10 +438,87 @@ pub fn generic_value_is_secret(value: &str, quoting: Quoting) -> bool {
         || is_identifier_like(value)
         || is_number_like(value)
         || has_sample_run(value)
+        || has_keyboard_run(&lower)
+        // A value ending in 123 is a person's sample password: `privacy123`.
+        || lower
+            .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+            .ends_with("123")
+        || is_path_expression(value)
+        || is_snake_identifier(value)
+        || decodes_to_prose(value)
     {
         return false;
     }
-    shannon_entropy(value.as_bytes()) >= GENERIC_MIN_ENTROPY
+    shannon_entropy(value.as_bytes()) >= min_entropy
+}
+
+/// Source code holds more names and sample values than configuration
+/// does: there a generic secret needs 16 characters and 3.6 bits each.
+pub const GENERIC_MIN_LEN_IN_CODE: usize = 16;
+/// Entropy floor of a generic secret in source code (16 random base62
+/// characters average 3.7).
+pub const GENERIC_MIN_ENTROPY_IN_CODE: f64 = 3.6;
+
+/// Values published as examples in standards and manuals.
+const GENERIC_PUBLISHED_EXAMPLES: &[&str] = &[
+    // RFC 6749 (OAuth 2.0): the access token, refresh token and code of its examples.
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+    // Jetty's manual and modules: its default keystore and key manager
+    // passwords, obfuscated.
+    "OBF:1vny1zlo1x8e1vnw1vn61x8g1zlu1vn4",
+    "OBF:1u2u1wml1z7s1z7a1wnl1u2g",
+];
+
+/// `StreamDescription.Shards[-1].ShardId`: an attribute path with indexes
+/// (JMESPath, JSONPath), as API descriptions name fields.
+fn is_path_expression(value: &str) -> bool {
+    if !value.contains('[') {
+        return false;
+    }
+    let mut plain = String::with_capacity(value.len());
+    let mut depth = 0usize;
+    for c in value.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    is_attribute_chain(&plain) || (is_identifier_syntax(&plain) && is_identifier_like(&plain))
+}
+
+/// Base64 of a sentence (`bm90IG15IHJlYWwgcGFzc3dvcmQ=`, "not my real
+/// password") is a sample someone encoded, not a key.
+fn decodes_to_prose(value: &str) -> bool {
+    if value.len() < 12 {
+        return false;
+    }
+    super::checks::decode_base64(value.as_bytes()).is_some_and(|text| {
+        text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+            && text.contains(&b' ')
+            && text.iter().filter(|b| b.is_ascii_alphabetic()).count() * 10 >= text.len() * 7
+    })
+}
+
+/// Runs along a keyboard row (`asdf`, `qwer`, `zxcv`, either way), the
+/// way people type sample values.
+fn has_keyboard_run(lower: &str) -> bool {
+    const ROWS: &[&str] = &[
+        "qwertyuiop",
+        "asdfghjkl",
+        "zxcvbnm",
+        "poiuytrewq",
+        "lkjhgfdsa",
+        "mnbvcxz",
+    ];
+    lower.contains("asdasd")
+        || lower.as_bytes().windows(4).any(|w| {
+            let w = std::str::from_utf8(w).unwrap_or("");
+            ROWS.iter().any(|row| row.contains(w))
+        })
 }
 
 /// Paths, URLs, e-mail addresses, host names and MIME types locate or
@@ -449,11 +568,21 @@ fn looks_like_code(value: &str) -> bool {
     ) {
         return true;
     }
+    // `scmVersion=` in a `name= name= ...` list.
+    let unpadded = value.trim_end_matches('=');
+    if unpadded.len() < value.len()
+        && unpadded.len() < 16
+        && !unpadded.bytes().any(|b| b.is_ascii_digit())
+        && is_identifier_syntax(unpadded)
+    {
+        return true;
+    }
     value.contains("->")
         || value.contains("::")
         || value.contains("&&")
         || value.contains("||")
         || is_attribute_chain(value)
+        || is_snake_identifier(value)
 }
 
 /// `self.TOKEN`, `oauth2client.GOOGLE_TOKEN_URI`, `settings.SECRET_KEY`:
@@ -461,27 +590,59 @@ fn looks_like_code(value: &str) -> bool {
 /// A random segment (`s.ZC9Ecf4M5g9o34Q6RkzGsj0z`) is not an attribute.
 fn is_attribute_chain(value: &str) -> bool {
     let parts: Vec<&str> = value.split('.').collect();
+    let has_word = |part: &str, min: usize| {
+        letter_pieces(part)
+            .into_iter()
+            .any(|piece| piece.len() >= min && is_word_like(piece))
+    };
     parts.len() >= 2
-        && parts.iter().all(|part| {
-            let mut bytes = part.bytes();
-            bytes
-                .next()
-                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
-                && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
-                && (part.len() <= 4 || is_identifier_like(part))
-        })
+        && parts.iter().all(|part| is_identifier_syntax(part))
+        && parts
+            .iter()
+            .all(|part| part.len() < 8 || part.contains('_') || has_word(part, 4))
+        && parts.iter().any(|part| has_word(part, 3))
 }
 
-/// Six or more consecutive characters of the alphabet or digits in a row
-/// (`abcdef`, `123456`, `ABCDEF`): values typed by a person to look like a
-/// key, not generated.
+/// `private_key_pkcs8_pem`, `GS_SERVICE_CLIENT_ID`, `mount_path`: words
+/// joined by underscores, few digits.
+fn is_snake_identifier(value: &str) -> bool {
+    let trimmed = value.trim_start_matches('_');
+    let segments: Vec<&str> = trimmed.split('_').collect();
+    let wordy = segments
+        .iter()
+        .filter(|s| letter_pieces(s).into_iter().any(is_word_like))
+        .count();
+    // Digits only as whole segments or at a segment's end (`pkcs8`, `64`).
+    let digits_placed = segments.iter().all(|s| {
+        let letters_end = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+        s.bytes().skip(letters_end).all(|b| b.is_ascii_digit())
+    });
+    segments.len() >= 2
+        && is_identifier_syntax(value)
+        && segments.iter().all(|s| !s.is_empty() && s.len() <= 14)
+        && digits_placed
+        && wordy * 2 >= segments.len()
+}
+
+fn is_identifier_syntax(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+}
+
+/// Four or more consecutive characters of the alphabet or digits in a row
+/// (`abcd`, `1234`, `WXYZ`): values typed by a person to look like a key or
+/// a password, not generated (a random value has one in about ten
+/// thousand).
 fn has_sample_run(value: &str) -> bool {
     let mut run = 1;
     for pair in value.as_bytes().windows(2) {
         let (a, b) = (pair[0].to_ascii_lowercase(), pair[1].to_ascii_lowercase());
         if a.is_ascii_alphanumeric() && b == a.wrapping_add(1) {
             run += 1;
-            if run >= 6 {
+            if run >= 4 {
                 return true;
             }
         } else {
@@ -527,7 +688,10 @@ pub fn is_identifier_like(value: &str) -> bool {
             in_words += piece.len();
         }
     }
-    letters > 0 && in_words * 10 >= letters * 8
+    // Short pieces without vowels (`Psc`, `NDB`, `V`) are acronyms in names
+    // and noise in random strings: they count for neither side, only in
+    // the total.
+    in_words >= 5 && in_words * 10 >= letters * 6
 }
 
 /// An identifier as code writes it (`sumOfExposures`,
@@ -554,10 +718,14 @@ fn letter_pieces(value: &str) -> Vec<&str> {
     for index in 0..=bytes.len() {
         let byte = bytes.get(index).copied();
         let is_letter = byte.is_some_and(|b| b.is_ascii_alphabetic());
+        let upper = byte.is_some_and(|b| b.is_ascii_uppercase());
+        let previous = index.checked_sub(1).map(|i| bytes[i]);
+        let next_lower = bytes.get(index + 1).is_some_and(u8::is_ascii_lowercase);
+        // fooBar -> foo|Bar; NDBModel -> NDB|Model.
         let camel_break = is_letter
-            && index > 0
-            && byte.is_some_and(|b| b.is_ascii_uppercase())
-            && bytes[index - 1].is_ascii_lowercase();
+            && upper
+            && previous
+                .is_some_and(|p| p.is_ascii_lowercase() || (p.is_ascii_uppercase() && next_lower));
         if let Some(from) = start
             && (!is_letter || camel_break)
         {
@@ -571,10 +739,9 @@ fn letter_pieces(value: &str) -> Vec<&str> {
     pieces
 }
 
-/// Three or more letters with vowels where words have them (three in ten
-/// at least, `y` counted) and no long consonant cluster: `Local`, `TOKEN`,
-/// `client`; not `Vx`, `Xpdpaoxt`, `whoalxmiwbf`, which random keys are
-/// made of.
+/// Three or more letters with vowels where words have them (`y` counted)
+/// and no long consonant cluster: `Local`, `TOKEN`, `String`; not `Vx`,
+/// `qRtZ`, `Xkcdwq`, which random keys are made of.
 fn is_word_like(piece: &str) -> bool {
     if piece.len() < 3 {
         return false;
@@ -595,7 +762,14 @@ fn is_word_like(piece: &str) -> bool {
     // then lower runs longer than one letter are not how words are written.
     let upper_after_first = piece.bytes().skip(1).filter(u8::is_ascii_uppercase).count();
     let mixed = upper_after_first > 0 && upper_after_first < piece.len() - 1;
-    vowels * 10 >= lower.len() * 3 && longest_run <= 4 && !mixed
+    // Short words may have one vowel (`String`, `Script`); longer ones one
+    // in five letters.
+    let voiced = if lower.len() <= 6 {
+        vowels >= 1 && longest_run <= 3
+    } else {
+        vowels * 5 >= lower.len() && longest_run <= 4
+    };
+    voiced && !mixed
 }
 
 #[cfg(test)]
@@ -669,7 +843,7 @@ mod tests {
             ("1234567890", Quoting::Quoted),
             ("authorization", Quoting::Quoted),
         ] {
-            assert!(!generic_value_is_secret(value, quoting), "{value}");
+            assert!(!generic_value_is_secret(value, quoting, false), "{value}");
         }
     }
 
@@ -681,11 +855,11 @@ mod tests {
                 "django-insecure-k3#x@(9z)w!5^q&*m-_=+)v8$h%2j",
                 Quoting::Quoted,
             ),
-            ("S3cure!Pass#2024", Quoting::Bare),
+            ("Tr0ub4dor&3horse!", Quoting::Bare),
             ("5f4dcc3b5aa765d61d8327deb882cf99", Quoting::Quoted),
             ("JBSWY3DPEHPK3PXPJBSWY3DP", Quoting::Quoted),
         ] {
-            assert!(generic_value_is_secret(value, quoting), "{value}");
+            assert!(generic_value_is_secret(value, quoting, false), "{value}");
         }
     }
 }
