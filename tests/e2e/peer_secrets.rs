@@ -42,24 +42,66 @@ fn peer_data() -> PathBuf {
 }
 
 fn read_json(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_json::from_slice(
+        &std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Lines of Trivy's cases where Bulkhead deliberately differs: (file, line
 /// Trivy reports, reason). Each must still differ, or the entry is stale.
 const TRIVY_MISSED: &[(&str, u64, &str)] = &[
-    ("aws-secrets.txt", 2, "AKIA0123456789ABCDEF cannot exist: AWS key ids are base32 (A-Z, 2-7), without 0, 1, 8 or 9"),
-    ("aws-secrets.txt", 5, "KEYKEYKEY... repeats one word: its entropy (1.6 bits) is below the 4-bit floor of real secret keys"),
-    ("builtin-rule-secret.txt", 1, "ghp_0123...abcdef fails the CRC32 checksum every GitHub token carries"),
-    ("builtin-rule-secret.txt", 2, "AKIA0123456789ABCDEF cannot exist (not base32)"),
-    ("crlf-line-endings.txt", 2, "AKIA0123456789ABCDEF cannot exist (not base32)"),
-    ("crlf-line-endings.txt", 4, "ghp_1234...yz12 fails the GitHub token checksum"),
-    ("long-line-secret.txt", 1, "ghp_0123...abcdef fails the GitHub token checksum"),
-    ("invalid-utf8.txt", 1, "ghp_abcdef1234...abcd fails the GitHub token checksum"),
-    ("github-app-token.txt", 1, "ghs_15368_eyJtestHEADERdummynotreal00...: says dummy/notreal, and its JWT header does not decode"),
+    (
+        "aws-secrets.txt",
+        2,
+        "AKIA0123456789ABCDEF cannot exist: AWS key ids are base32 (A-Z, 2-7), without 0, 1, 8 or 9",
+    ),
+    (
+        "aws-secrets.txt",
+        5,
+        "KEYKEYKEY... repeats one word: its entropy (1.6 bits) is below the 4-bit floor of real secret keys",
+    ),
+    (
+        "builtin-rule-secret.txt",
+        1,
+        "ghp_0123...abcdef fails the CRC32 checksum every GitHub token carries",
+    ),
+    (
+        "builtin-rule-secret.txt",
+        2,
+        "AKIA0123456789ABCDEF cannot exist (not base32)",
+    ),
+    (
+        "crlf-line-endings.txt",
+        2,
+        "AKIA0123456789ABCDEF cannot exist (not base32)",
+    ),
+    (
+        "crlf-line-endings.txt",
+        4,
+        "ghp_1234...yz12 fails the GitHub token checksum",
+    ),
+    (
+        "long-line-secret.txt",
+        1,
+        "ghp_0123...abcdef fails the GitHub token checksum",
+    ),
+    (
+        "invalid-utf8.txt",
+        1,
+        "ghp_abcdef1234...abcd fails the GitHub token checksum",
+    ),
+    (
+        "github-app-token.txt",
+        1,
+        "ghs_15368_eyJtestHEADERdummynotreal00...: says dummy/notreal, and its JWT header does not decode",
+    ),
     ("jwt-secret.txt", 3, "jwt.io's published example token"),
-    ("obfuscated.js", 1, "a Stripe publishable key (pk_live_): public by design, meant for browsers"),
+    (
+        "obfuscated.js",
+        1,
+        "a Stripe publishable key (pk_live_): public by design, meant for browsers",
+    ),
 ];
 
 /// Lines Bulkhead reports in Trivy's cases and Trivy does not: (file,
@@ -74,18 +116,63 @@ const TRIVY_EXTRA: &[(&str, u64, &str)] = &[(
 /// a piece of the case's text, reason). An entry covers every case of that
 /// rule containing the piece; each must still differ, or it is stale.
 const GITLEAKS_MISSED: &[(&str, &str, &str)] = &[
-    ("sonar-api-token", "12345678ABCDEFH", "a typed sample (12345678...) that is not hex, as SonarQube tokens are"),
-    ("slack-legacy-workspace-token", "xoxa-2-511111111-31111111111", "the example token of Slack's OAuth documentation"),
-    ("age-secret-key", "AGE-SECRET-KEY-1QQQQQQQQ", "58 times Q: a placeholder, not a key"),
-    ("pkcs12-file", "", "a rule on file names only (*.p12, *.pfx); the secrets plugin reads contents, and these cases are empty files"),
+    (
+        "sonar-api-token",
+        "12345678ABCDEFH",
+        "a typed sample (12345678...) that is not hex, as SonarQube tokens are",
+    ),
+    (
+        "slack-legacy-workspace-token",
+        "xoxa-2-511111111-31111111111",
+        "the example token of Slack's OAuth documentation",
+    ),
+    (
+        "age-secret-key",
+        "AGE-SECRET-KEY-1QQQQQQQQ",
+        "58 times Q: a placeholder, not a key",
+    ),
+    (
+        "pkcs12-file",
+        "",
+        "a rule on file names only (*.p12, *.pfx); the secrets plugin reads contents, and these cases are empty files",
+    ),
     ("anthropic-admin-api-key", "fake", "says fake"),
-    ("aws-amazon-bedrock-api-key-long-lived", "EXAMPLE", "says EXAMPLE"),
-    ("curl-auth-user", "d2LkV78zLx!t:", "nothing after the colon: no password"),
-    ("gcp-service-account", "\"type\": \"service_account\"", "the type line alone holds no key; Bulkhead reports the private_key_id of a key file"),
-    ("generic-api-key", "user_auth", "auth alone names too many things that are not credentials (author, oauth settings)"),
-    ("nuget-config-password", "%Password%", "NuGet expands %VAR%: the value names an environment variable"),
+    (
+        "aws-amazon-bedrock-api-key-long-lived",
+        "EXAMPLE",
+        "says EXAMPLE",
+    ),
+    (
+        "curl-auth-user",
+        "d2LkV78zLx!t:",
+        "nothing after the colon: no password",
+    ),
+    (
+        "gcp-service-account",
+        "\"type\": \"service_account\"",
+        "the type line alone holds no key; Bulkhead reports the private_key_id of a key file",
+    ),
+    (
+        "generic-api-key",
+        "user_auth",
+        "auth alone names too many things that are not credentials (author, oauth settings)",
+    ),
+    (
+        "nuget-config-password",
+        "%Password%",
+        "NuGet expands %VAR%: the value names an environment variable",
+    ),
     ("slack-legacy-bot-token", "FaKe", "says fake"),
-    ("stripe-access-token", "sk_test_", "Stripe test-mode keys reach only test data and are not reported"),
+    (
+        "stripe-access-token",
+        "sk_test_",
+        "Stripe test-mode keys reach only test data and are not reported",
+    ),
+    (
+        "sumologic-access-id",
+        "sug5XpdpaoxtOH",
+        "camel-cased word-like pieces (sug5, Xpdpaoxt, OH): taken for a code identifier, which provider rules never report",
+    ),
 ];
 
 /// gitleaks false positives Bulkhead reports with the rule of the same
@@ -112,7 +199,11 @@ fn trivy_testdata_bulkhead_finds_what_trivy_finds() {
             )
         })
         .collect();
-    assert!(trivy.len() >= 40, "recorded Trivy findings look truncated: {}", trivy.len());
+    assert!(
+        trivy.len() >= 40,
+        "recorded Trivy findings look truncated: {}",
+        trivy.len()
+    );
 
     let run = scan_json(&data.join("testdata"), &["--severity-threshold", "none"]);
     let result = run.json();
@@ -150,10 +241,14 @@ fn trivy_testdata_bulkhead_finds_what_trivy_finds() {
             }
         }
     }
-    let listed_missed: BTreeSet<(String, u64)> =
-        TRIVY_MISSED.iter().map(|(f, l, _)| (f.to_string(), *l)).collect();
-    let listed_extra: BTreeSet<(String, u64)> =
-        TRIVY_EXTRA.iter().map(|(f, l, _)| (f.to_string(), *l)).collect();
+    let listed_missed: BTreeSet<(String, u64)> = TRIVY_MISSED
+        .iter()
+        .map(|(f, l, _)| (f.to_string(), *l))
+        .collect();
+    let listed_extra: BTreeSet<(String, u64)> = TRIVY_EXTRA
+        .iter()
+        .map(|(f, l, _)| (f.to_string(), *l))
+        .collect();
     let trivy_files: BTreeSet<&String> = trivy.iter().map(|t| &t.0).collect();
     eprintln!(
         "Trivy: {} lines in {} files; Bulkhead finds {} of them; {} deliberate misses, {} lines Bulkhead adds",
@@ -164,11 +259,13 @@ fn trivy_testdata_bulkhead_finds_what_trivy_finds() {
         extra.len()
     );
     assert_eq!(
-        missed,
-        listed_missed,
+        missed, listed_missed,
         "lines Trivy flags that Bulkhead misses, against the listed deliberate differences"
     );
-    assert_eq!(extra, listed_extra, "lines only Bulkhead flags, against the listed ones");
+    assert_eq!(
+        extra, listed_extra,
+        "lines only Bulkhead flags, against the listed ones"
+    );
 }
 
 /// One gitleaks case: its rule, true or false positive, file name, text.
@@ -241,7 +338,11 @@ fn gitleaks_ids_of_rules() -> BTreeMap<String, BTreeSet<String>> {
 fn gitleaks_cases_bulkhead_finds_what_gitleaks_finds() {
     let data = peer_data().join("gitleaks");
     let cases = gitleaks_cases(&data);
-    assert!(cases.len() >= 1000, "gitleaks cases look truncated: {}", cases.len());
+    assert!(
+        cases.len() >= 1000,
+        "gitleaks cases look truncated: {}",
+        cases.len()
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     for (index, case) in cases.iter().enumerate() {
         let name = case.path.clone().unwrap_or_else(|| "case.txt".to_string());
@@ -298,7 +399,10 @@ fn gitleaks_cases_bulkhead_finds_what_gitleaks_finds() {
             } else if let Some(at) = listed(GITLEAKS_EXTRA, case) {
                 used_extra.insert(at);
             } else {
-                unexplained.push(format!("reported {} ({rules:?}): {:?}", case.rule, case.text));
+                unexplained.push(format!(
+                    "reported {} ({rules:?}): {:?}",
+                    case.rule, case.text
+                ));
             }
         }
     }
@@ -306,7 +410,12 @@ fn gitleaks_cases_bulkhead_finds_what_gitleaks_finds() {
         "gitleaks: {positives} true positives, Bulkhead finds {found_positives}; {negatives} false positives, Bulkhead reports {} of them",
         negatives - clean_negatives
     );
-    assert!(unexplained.is_empty(), "{} unexplained differences:\n{}", unexplained.len(), unexplained.join("\n"));
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained differences:\n{}",
+        unexplained.len(),
+        unexplained.join("\n")
+    );
     let stale: Vec<_> = GITLEAKS_MISSED
         .iter()
         .enumerate()
@@ -320,5 +429,8 @@ fn gitleaks_cases_bulkhead_finds_what_gitleaks_finds() {
                 .map(|(_, entry)| entry),
         )
         .collect();
-    assert!(stale.is_empty(), "listed differences that no longer differ: {stale:#?}");
+    assert!(
+        stale.is_empty(),
+        "listed differences that no longer differ: {stale:#?}"
+    );
 }

@@ -63,7 +63,11 @@ fn every_rule_finds_its_sample_on_the_right_lines_and_nothing_else() {
 
     // Every declared rule has a positive sample.
     let covered: BTreeSet<String> = expected.iter().map(|key| key.0.clone()).collect();
-    assert_eq!(declared_rules(), covered, "every rule needs a positive fixture");
+    assert_eq!(
+        declared_rules(),
+        covered,
+        "every rule needs a positive fixture"
+    );
 }
 
 #[test]
@@ -126,7 +130,7 @@ fn secret_references_are_not_secrets_in_any_plugin() {
     // $(VAR) and vault paths, an env file of ${VAR}, op://, sm://, ... The
     // baseline reported three generic secrets, two K8S-024 and an ECS-007
     // on these files.
-    let dir = root().join("tests/fixtures/secrets/negative/references");
+    let dir = root().join("tests/fixtures/secrets/references");
     let run = scan_json(&dir, &["--severity-threshold", "none"]);
     let result = run.json();
     assert_eq!(findings_of(&result, "secrets"), vec![], "{}", run.stderr);
@@ -139,7 +143,13 @@ fn secret_references_are_not_secrets_in_any_plugin() {
         .expect("findings")
         .iter()
         .filter(|f| secret_rules.iter().any(|r| f["rule_id"] == r.as_str()))
-        .map(|f| (f["rule_id"].clone(), f["path"].clone(), f["message"].clone()))
+        .map(|f| {
+            (
+                f["rule_id"].clone(),
+                f["path"].clone(),
+                f["message"].clone(),
+            )
+        })
         .collect();
     assert!(flagged.is_empty(), "{flagged:#?}");
     // The plugins did read the files.
