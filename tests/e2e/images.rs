@@ -9,7 +9,7 @@ use crate::imagebuild::{
 use crate::support::scan_json;
 
 pub const AWS_KEY: &str = "AKIA2OGYBAH6RKWQLQ7P";
-pub const GITHUB_PAT: &str = "ghp_Xq4NRt7LmW2pVz9KdBy3HcFs6JgTa1Eo8UuP";
+pub const GITHUB_PAT: &str = "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";
 pub const SLACK_TOKEN: &str = "xoxb-3012345678901-4012345678901-Zq8XrT5vLm2NpK7wYb3HcD9s";
 pub const GITLAB_TOKEN: &str = "glpat-Vx93KqLm2RtZ8pWn4HbY";
 pub const STRIPE_KEY: &str = "sk_live_Rq83LmZx2VtN9pKw4HbYc7Ds";

@@ -15,6 +15,7 @@ mod imagebuild;
 mod images;
 mod inventory;
 mod output;
+mod peer_secrets;
 mod rules;
 mod sandbox;
 mod secrets;

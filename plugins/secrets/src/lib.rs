@@ -20,8 +20,10 @@ impl Plugin for Secrets {
         PluginInfo::new(
             "secrets",
             env!("CARGO_PKG_VERSION"),
-            "Finds cloud keys, API tokens, private keys, passwords in URLs and high-entropy \
-             secrets assigned to credential-like names in file contents.",
+            "Finds the credentials of every provider Trivy or gitleaks knows (cloud keys, API \
+             tokens, checksums verified where the format has one), private keys, passwords in \
+             URLs and command lines, and literal secrets assigned to credential-like names in \
+             file contents.",
         )
         .rules(secrets::plugin_rules())
         .interests(
