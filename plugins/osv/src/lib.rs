@@ -500,4 +500,6 @@ fn is_affected(affected: &Affected, ecosystem: &str, version: &str) -> bool {
 export_plugin!(Osv);
 
 #[cfg(test)]
+mod suites;
+#[cfg(test)]
 mod tests;
