@@ -1,10 +1,10 @@
 //! OS package databases: dpkg (`status`, distroless `status.d/*`) and apk
-//! (`installed`). Both are paragraphs of `Key: value` lines.
+//! (`installed`). Both are paragraphs of `Key: value` lines; both parsers
+//! take the file's text and the OS (for the ecosystem and the purl).
 
-use bulkhead_sdk::InstalledPackage;
+use bulkhead_sdk::{InstalledPackage, Package, Purl};
 
 use crate::os::Os;
-use crate::package;
 
 /// Paragraphs of `key: value` fields (continuation lines skipped).
 fn paragraphs(text: &str, separator: char) -> Vec<Vec<(String, String)>> {
@@ -66,13 +66,11 @@ pub fn ecosystem(os: &Os, fallback: &str) -> String {
     }
 }
 
-/// Installed packages of a dpkg status file.
+/// Installed packages of a dpkg status file (or a distroless `status.d`
+/// entry): paragraphs whose `Status` is absent or ends in `installed`.
 pub fn dpkg(text: &str, os: &Os) -> Vec<InstalledPackage> {
-    let distro = if os.id.is_empty() {
-        "debian".to_string()
-    } else {
-        os.id.clone()
-    };
+    let distro = if os.id.is_empty() { "debian" } else { &os.id };
+    let ecosystem = ecosystem(os, "Debian");
     paragraphs(text, ':')
         .into_iter()
         .filter(|p| field(p, "Status").is_none_or(|s| s.ends_with(" installed")))
@@ -80,56 +78,48 @@ pub fn dpkg(text: &str, os: &Os) -> Vec<InstalledPackage> {
             let name = field(&p, "Package")?;
             let version = field(&p, "Version")?;
             let arch = field(&p, "Architecture").unwrap_or("all");
-            let mut purl = format!("pkg:deb/{distro}/{name}@{}?arch={arch}", encode(version));
-            if !os.version_id.is_empty() {
-                purl.push_str(&format!("&distro={distro}-{}", os.version_id));
-            }
-            let mut found = package(ecosystem(os, "Debian"), name, version, purl);
+            let release = if os.version_id.is_empty() {
+                String::new()
+            } else {
+                format!("{distro}-{}", os.version_id)
+            };
+            let purl = Purl::new("deb", name)
+                .namespace(distro)
+                .version(version)
+                .qualifier("arch", arch)
+                .qualifier("distro", &release);
+            let mut package = Package::new(ecosystem.clone(), name, version).purl(&purl);
             // `Source: name (version)` when the source version differs.
             if let Some(source) = field(&p, "Source") {
                 let (source_name, source_version) = match source.split_once(' ') {
                     Some((n, v)) => (n, Some(v.trim_matches(|c| c == '(' || c == ')'))),
                     None => (source, None),
                 };
-                found.source_name = Some(source_name.to_string());
-                found.source_version = Some(source_version.unwrap_or(version).to_string());
+                package = package.source(source_name, source_version);
             }
-            Some(found)
+            Some(package.build())
         })
         .collect()
 }
 
-/// Installed packages of an apk database.
+/// Installed packages of an apk database (`lib/apk/db/installed`).
 pub fn apk(text: &str, os: &Os) -> Vec<InstalledPackage> {
+    let ecosystem = ecosystem(os, "Alpine");
     paragraphs(text, ':')
         .into_iter()
         .filter_map(|p| {
             let name = field(&p, "P")?;
             let version = field(&p, "V")?;
-            let arch = field(&p, "A").unwrap_or("noarch");
-            let mut purl = format!("pkg:apk/alpine/{name}@{}?arch={arch}", encode(version));
-            if !os.version_id.is_empty() {
-                purl.push_str(&format!("&distro={}", os.version_id));
-            }
-            let mut found = package(ecosystem(os, "Alpine"), name, version, purl);
+            let purl = Purl::new("apk", name)
+                .namespace("alpine")
+                .version(version)
+                .qualifier("arch", field(&p, "A").unwrap_or("noarch"))
+                .qualifier("distro", &os.version_id);
+            let mut package = Package::new(ecosystem.clone(), name, version).purl(&purl);
             if let Some(origin) = field(&p, "o") {
-                found.source_name = Some(origin.to_string());
-                found.source_version = Some(version.to_string());
+                package = package.source(origin, None);
             }
-            Some(found)
-        })
-        .collect()
-}
-
-/// Percent-encodes what purl versions must not hold raw.
-pub fn encode(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            ':' => "%3A".to_string(),
-            '+' => "%2B".to_string(),
-            '@' => "%40".to_string(),
-            ' ' => "%20".to_string(),
-            other => other.to_string(),
+            Some(package.build())
         })
         .collect()
 }

@@ -6,10 +6,7 @@
 
 use std::io::{Cursor, Read};
 
-use bulkhead_sdk::InstalledPackage;
-
-use crate::dpkg::encode;
-use crate::package;
+use bulkhead_sdk::{InstalledPackage, Package, Purl};
 
 /// Deepest archive nesting opened.
 const MAX_DEPTH: usize = 3;
@@ -77,17 +74,18 @@ pub fn packages(bytes: &[u8]) -> Vec<InstalledPackage> {
     found
 }
 
+/// A Maven package, named `group:artifact` as OSV names them.
 fn maven(group: &str, artifact: &str, version: &str) -> InstalledPackage {
-    let purl = format!("pkg:maven/{group}/{artifact}@{}", encode(version));
-    package(
-        "Maven".into(),
-        &format!("{group}:{artifact}"),
-        version,
-        purl,
-    )
+    let purl = Purl::new("maven", artifact)
+        .namespace(group)
+        .version(version);
+    Package::new("Maven", &format!("{group}:{artifact}"), version)
+        .purl(&purl)
+        .build()
 }
 
-fn pom_properties(text: &str) -> Option<InstalledPackage> {
+/// The package a `pom.properties` file names.
+pub fn pom_properties(text: &str) -> Option<InstalledPackage> {
     let value = |key: &str| {
         text.lines()
             .find_map(|line| {
@@ -100,7 +98,8 @@ fn pom_properties(text: &str) -> Option<InstalledPackage> {
     Some(maven(&group, &artifact, &version))
 }
 
-fn from_manifest(text: &str) -> Option<InstalledPackage> {
+/// The package a `MANIFEST.MF` names, approximately.
+pub fn from_manifest(text: &str) -> Option<InstalledPackage> {
     let value = |key: &str| {
         text.lines()
             .find_map(|line| {

@@ -1,11 +1,8 @@
 //! Language ecosystems: Python metadata, npm manifests and lockfiles,
 //! Cargo.lock.
 
-use bulkhead_sdk::InstalledPackage;
+use bulkhead_sdk::{InstalledPackage, Package, Purl};
 use serde_json::Value;
-
-use crate::dpkg::encode;
-use crate::package;
 
 /// Most dependencies read from one lockfile.
 const MAX_LOCK_ENTRIES: usize = 100_000;
@@ -27,18 +24,19 @@ pub fn python(text: &str) -> Option<InstalledPackage> {
     let (name, version) = (name?, version?);
     // PEP 503 normalization for the purl.
     let normalized: String = name.to_ascii_lowercase().replace(['_', '.'], "-");
-    Some(package(
-        "PyPI".into(),
-        &name,
-        &version,
-        format!("pkg:pypi/{normalized}@{}", encode(&version)),
-    ))
+    let purl = Purl::new("pypi", &normalized).version(&version);
+    Some(Package::new("PyPI", &name, &version).purl(&purl).build())
 }
 
-/// An npm package with its purl (scope `@` encoded).
+/// An npm package with its purl (the scope is the namespace).
 fn npm(name: &str, version: &str) -> InstalledPackage {
-    let purl = format!("pkg:npm/{}@{}", name.replace('@', "%40"), encode(version));
-    package("npm".into(), name, version, purl)
+    let purl = match name.split_once('/') {
+        Some((scope, bare)) if scope.starts_with('@') => Purl::new("npm", bare).namespace(scope),
+        _ => Purl::new("npm", name),
+    };
+    Package::new("npm", name, version)
+        .purl(&purl.version(version))
+        .build()
 }
 
 /// `name` and `version` of a package.json.
@@ -92,8 +90,8 @@ pub fn cargo_lock(text: &str) -> Vec<InstalledPackage> {
     let mut version: Option<String> = None;
     let mut flush = |name: &mut Option<String>, version: &mut Option<String>| {
         if let (Some(n), Some(v)) = (name.take(), version.take()) {
-            let purl = format!("pkg:cargo/{n}@{}", encode(&v));
-            found.push(package("crates.io".into(), &n, &v, purl));
+            let purl = Purl::new("cargo", &n).version(&v);
+            found.push(Package::new("crates.io", &n, &v).purl(&purl).build());
         }
     };
     for line in text.lines().map(str::trim) {

@@ -3,23 +3,29 @@
 //! purl; the host adds the file and the layer. It runs on the final
 //! filesystem only, so packages in files a later layer deleted are not
 //! listed.
+//!
+//! The parsers are pure functions over a file's bytes or text, public so
+//! that fuzz targets can call them natively (the crate is also an rlib):
+//! [`dpkg::dpkg`], [`dpkg::apk`], [`rpm::rpmdb`], [`sqlite::Database`],
+//! [`java::packages`], [`lang::python`], [`lang::package_json`],
+//! [`lang::package_lock`], [`lang::cargo_lock`], [`os::parse_os_release`].
 
-mod dpkg;
-mod java;
-mod lang;
-mod os;
-mod rpm;
-mod sqlite;
+pub mod dpkg;
+pub mod java;
+pub mod lang;
+pub mod os;
+pub mod rpm;
+pub mod sqlite;
 
 use bulkhead_sdk::{
     File, Finding, InstalledPackage, Interests, Plugin, PluginInfo, Reporter, Rule, Severity,
-    export_plugin,
 };
 
 /// Largest package database read.
 const MAX_SIZE: u64 = 64 << 20;
 
-struct Packages;
+/// The plugin.
+pub struct Packages;
 
 impl Plugin for Packages {
     fn info() -> PluginInfo {
@@ -109,16 +115,7 @@ fn report_all(found: Vec<InstalledPackage>, out: &mut Reporter) {
     }
 }
 
-/// A package record.
-pub fn package(ecosystem: String, name: &str, version: &str, purl: String) -> InstalledPackage {
-    InstalledPackage {
-        ecosystem,
-        name: name.to_string(),
-        version: version.to_string(),
-        purl,
-        source_name: None,
-        source_version: None,
-    }
-}
-
-export_plugin!(Packages);
+// Exported only in the wasm build: a native build (unit tests, fuzz
+// targets) links the parsers without the component exports.
+#[cfg(target_arch = "wasm32")]
+bulkhead_sdk::export_plugin!(Packages);
