@@ -7,6 +7,9 @@ use super::*;
 const SERVER: &[u8] = include_bytes!("../../../tests/fixtures/go-binary/server");
 const GO_VERSION: &str = include_str!("../../../tests/fixtures/go-binary/go-version.txt");
 
+/// Name, version, purl, source name and source version.
+type Summary<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+
 /// A build-info header at offset 0 followed by the two strings.
 fn header(go_version: &[u8], info: &[u8]) -> Vec<u8> {
     let mut data = MAGIC.to_vec();
@@ -40,7 +43,7 @@ fn sentinels(lines: &str) -> Vec<u8> {
 fn reads_the_modules_and_go_version_of_a_real_binary() {
     let found = modules(SERVER);
     let stdlib = format!("v{}", GO_VERSION.trim().trim_start_matches("go"));
-    let summary: Vec<(&str, &str, &str, Option<&str>, Option<&str>)> = found
+    let summary: Vec<Summary> = found
         .iter()
         .map(|p| {
             (
@@ -123,7 +126,11 @@ fn hostile_build_info_yields_nothing_or_what_is_there() {
     assert!(modules(&unterminated).is_empty());
     // Module information without sentinels, without tabs, of lone `=>`.
     let odd = header(b"go1.20", b"dep\tx\tv1");
-    assert_eq!(modules(&odd).len(), 2, "info shorter than its sentinels is read whole");
+    assert_eq!(
+        modules(&odd).len(),
+        2,
+        "info shorter than its sentinels is read whole"
+    );
     let lines = "=>\tx\tv1\n".repeat(10_000) + &"dep\n".repeat(10_000);
     assert_eq!(modules(&header(b"go", &sentinels(&lines))).len(), 1);
     assert!(modules(&header(b"not go", &sentinels("dep\ta\tv1\t\n")))[0].name == "a");

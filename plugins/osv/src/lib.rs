@@ -81,6 +81,10 @@ impl Plugin for Osv {
 
 /// A package, a record that affects it, and why.
 type Hit<'a> = (&'a InstalledPackage, Record, Match);
+/// A record that affects a package, and why.
+type Reasoned = (Record, Match);
+/// Ecosystem, name and version of a package.
+type PackageKey = (String, String, String);
 
 /// Reads the records of every ecosystem folder the inventory needs once,
 /// and matches each against the packages of its name. Returns the hits,
@@ -136,8 +140,7 @@ fn match_inventory(packages: &[InstalledPackage]) -> (Vec<Hit<'_>>, BTreeSet<Str
 /// Findings: one per package and group of records that alias each other,
 /// each stating the range that matched and the version order used.
 fn report(hits: Vec<Hit>, out: &mut Reporter) {
-    let mut by_package: BTreeMap<(String, String, String), (String, Vec<(Record, Match)>)> =
-        BTreeMap::new();
+    let mut by_package: BTreeMap<PackageKey, (String, Vec<Reasoned>)> = BTreeMap::new();
     for (package, record, why) in hits {
         let key = (
             package.ecosystem.clone(),
@@ -162,7 +165,7 @@ fn report(hits: Vec<Hit>, out: &mut Reporter) {
 
 /// The finding for one package and one group of aliased records.
 fn finding_of(
-    group: &[(Record, Match)],
+    group: &[Reasoned],
     ecosystem: &str,
     name: &str,
     version: &str,
@@ -231,7 +234,7 @@ fn finding_of(
 
 /// The `matched-range` and `version-order` of a group: the one reason
 /// when its records agree, else each record's, prefixed with its id.
-fn reasons(group: &[(Record, Match)]) -> (String, String) {
+fn reasons(group: &[Reasoned]) -> (String, String) {
     let distinct = |text: &dyn Fn(&Match) -> String| -> String {
         let all: BTreeSet<String> = group.iter().map(|(_, why)| text(why)).collect();
         if all.len() == 1 {
@@ -252,8 +255,8 @@ fn reasons(group: &[(Record, Match)]) -> (String, String) {
 
 /// Groups records whose ids or aliases overlap (a CVE published as GHSA and
 /// PYSEC is one problem).
-fn alias_groups(records: Vec<(Record, Match)>) -> Vec<Vec<(Record, Match)>> {
-    let mut groups: Vec<(BTreeSet<String>, Vec<(Record, Match)>)> = Vec::new();
+fn alias_groups(records: Vec<Reasoned>) -> Vec<Vec<Reasoned>> {
+    let mut groups: Vec<(BTreeSet<String>, Vec<Reasoned>)> = Vec::new();
     for (record, why) in records {
         let mut ids: BTreeSet<String> = record.aliases.iter().cloned().collect();
         ids.insert(record.id.clone());

@@ -116,3 +116,34 @@ pub fn cargo_lock(text: &str) -> Vec<InstalledPackage> {
     found.truncate(MAX_LOCK_ENTRIES);
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_npm_and_cargo_purls() {
+        let python = python(
+            "Metadata-Version: 2.1\nName: Old_Lib.Extra\nVersion: 1.0+local\n\nName: body\n",
+        )
+        .expect("headers");
+        assert_eq!(
+            (python.name.as_str(), python.purl.as_str()),
+            ("Old_Lib.Extra", "pkg:pypi/old-lib-extra@1.0%2Blocal")
+        );
+        let scoped = package_json(r#"{"name": "@babel/core", "version": "7.23.0"}"#).expect("json");
+        assert_eq!(scoped.purl, "pkg:npm/%40babel/core@7.23.0");
+        let lock = package_lock(
+            r#"{"lockfileVersion": 1, "dependencies": {"a": {"version": "1.0.0", "dependencies": {"@s/b": {"version": "2.0.0-rc.1"}}}}}"#,
+        )
+        .expect("lock");
+        let purls: Vec<&str> = lock.iter().map(|p| p.purl.as_str()).collect();
+        assert_eq!(purls, vec!["pkg:npm/a@1.0.0", "pkg:npm/%40s/b@2.0.0-rc.1"]);
+        let crates = cargo_lock(
+            "[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\n\n[[package]]\nname = \"x\"\n",
+        );
+        assert_eq!(crates.len(), 1);
+        assert_eq!(crates[0].purl, "pkg:cargo/smallvec@1.6.0");
+        assert!(package_lock("{").is_err());
+    }
+}
