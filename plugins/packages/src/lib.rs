@@ -8,13 +8,16 @@
 //! that fuzz targets can call them natively (the crate is also an rlib):
 //! [`dpkg::dpkg`], [`dpkg::apk`], [`rpm::rpmdb`], [`sqlite::Database`],
 //! [`java::packages`], [`lang::python`], [`lang::package_json`],
-//! [`lang::package_lock`], [`lang::cargo_lock`], [`os::parse_os_release`].
+//! [`lang::package_lock`], [`lang::cargo_lock`], [`ruby::gemfile_lock`],
+//! [`ruby::gemspec`], [`dotnet::deps_json`], [`os::parse_os_release`].
 
+pub mod dotnet;
 pub mod dpkg;
 pub mod java;
 pub mod lang;
 pub mod os;
 pub mod rpm;
+pub mod ruby;
 pub mod sqlite;
 
 use bulkhead_sdk::{
@@ -32,7 +35,7 @@ impl Plugin for Packages {
         PluginInfo::new(
             "packages",
             env!("CARGO_PKG_VERSION"),
-            "Lists installed packages: dpkg (status and distroless status.d), apk, rpm (SQLite rpmdb), Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock, Java archives (pom.properties, MANIFEST.MF, nested jars).",
+            "Lists installed packages: dpkg (status and distroless status.d), apk, rpm (SQLite rpmdb), Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock, Java archives (pom.properties, MANIFEST.MF, nested jars), RubyGems (Gemfile.lock, installed gem specifications), .NET (*.deps.json).",
         )
         .rule(
             Rule::new("unreadable-database", "Package database could not be read", Severity::Info)
@@ -55,6 +58,10 @@ impl Plugin for Packages {
                 "**/*.jar",
                 "**/*.war",
                 "**/*.ear",
+                "**/Gemfile.lock",
+                "**/specifications/*.gemspec",
+                "**/specifications/default/*.gemspec",
+                "**/*.deps.json",
             ])
             .max_file_size(MAX_SIZE),
         )
@@ -98,6 +105,18 @@ impl Plugin for Packages {
                 lang::package_json(&text).into_iter().collect()
             } else if name == "Cargo.lock" {
                 lang::cargo_lock(&text)
+            } else if name == "Gemfile.lock" {
+                ruby::gemfile_lock(&text)
+            } else if name.ends_with(".gemspec") {
+                ruby::gemspec(&text).into_iter().collect()
+            } else if name.ends_with(".deps.json") {
+                match dotnet::deps_json(&text) {
+                    Ok(found) => found,
+                    Err(message) => {
+                        out.finding(Finding::new("unreadable-database", message));
+                        Vec::new()
+                    }
+                }
             } else {
                 Vec::new()
             };
