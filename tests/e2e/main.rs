@@ -17,3 +17,4 @@ mod rules;
 mod sandbox;
 mod secrets;
 mod support;
+mod version_suites;

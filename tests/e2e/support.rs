@@ -13,7 +13,7 @@ mod build_support;
 
 /// The hostile test plugins under `tests/plugins/`.
 pub const FIXTURE_PLUGINS: &[&str] = &[
-    "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader", "matcher",
+    "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader", "matcher", "lister",
 ];
 
 /// The workspace root.
