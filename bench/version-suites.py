@@ -73,7 +73,7 @@ def main():
     for ecosystem in sorted(os.listdir(args.targets)):
         work = os.path.join(args.targets, ecosystem)
         with open(os.path.join(work, "expected.txt")) as f:
-            expected = [(n, v == "1") for n, v in (line.split("\t") for line in f.read().split())]
+            expected = [(n, v == "1") for n, v in (line.split("\t") for line in f.read().splitlines())]
         with open(os.path.join(work, "needs-lister")) as f:
             lister = f.read().strip() == "1"
         for binary in args.binaries:

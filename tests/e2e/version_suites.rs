@@ -108,6 +108,15 @@ fn name(index: usize) -> String {
     format!("p{index}")
 }
 
+/// The name the inventory and the records give package `p<index>`: Maven
+/// names are `group:artifact`.
+fn package_name(vehicle: Vehicle, index: usize) -> String {
+    match vehicle {
+        Vehicle::Jar => format!("org.example:{}", name(index)),
+        _ => name(index),
+    }
+}
+
 /// Installs package `p<i>` at version A of every line into `target`.
 fn install(target: &Path, vehicle: Vehicle, ecosystem: &str, versions: &[&str]) {
     let each = |f: &dyn Fn(usize, &str) -> String| -> String {
@@ -217,7 +226,7 @@ fn inventory_ecosystem(suite: &Suite) -> &'static str {
 
 /// An OSV database with one record per line, `introduced 0, fixed B`, as
 /// the `all.zip` osv.dev publishes per ecosystem.
-fn database(db: &Path, ecosystem: &str, fixed: &[&str]) {
+fn database(db: &Path, vehicle: Vehicle, ecosystem: &str, fixed: &[&str]) {
     let folder = db.join(ecosystem.split(':').next().unwrap_or(ecosystem));
     std::fs::create_dir_all(&folder).expect("mkdir");
     let mut writer =
@@ -229,7 +238,7 @@ fn database(db: &Path, ecosystem: &str, fixed: &[&str]) {
             "id": format!("SUITE-{i}"),
             "summary": "version suite line",
             "affected": [{
-                "package": {"ecosystem": ecosystem, "name": name(i)},
+                "package": {"ecosystem": ecosystem, "name": package_name(vehicle, i)},
                 "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": b}]}],
             }],
         });
@@ -258,7 +267,7 @@ fn run_suite(suite: &Suite) {
     };
     let (target, db) = (work.join("target"), work.join("db"));
     install(&target, suite.vehicle, ecosystem, &versions);
-    database(&db, ecosystem, &fixed);
+    database(&db, suite.vehicle, ecosystem, &fixed);
 
     let lister = fixture_plugin("lister");
     let mut args = vec![
@@ -297,7 +306,7 @@ fn run_suite(suite: &Suite) {
     }
     let mut wrong = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if reported.contains_key(&name(i)) != line.less {
+        if reported.contains_key(&package_name(suite.vehicle, i)) != line.less {
             let op = if line.less { "<" } else { ">=" };
             wrong.push(format!(
                 "{} {op} {} expected, reported: {}",
@@ -315,8 +324,9 @@ fn run_suite(suite: &Suite) {
                 .to_string()
         })
         .collect();
-    if let Some((package, finding)) = reported.iter().next() {
-        let index: usize = package[1..].parse().expect("p<i>");
+    let first = (0..lines.len()).find(|i| reported.contains_key(&package_name(suite.vehicle, *i)));
+    if let Some(index) = first {
+        let finding = &reported[&package_name(suite.vehicle, index)];
         assert_eq!(
             finding["properties"]["matched-range"],
             format!("introduced 0, fixed {}", fixed[index]),
@@ -361,7 +371,10 @@ fn keep(dir: &Path, suite: &Suite, lines: &[Line]) -> PathBuf {
     let expected: String = lines
         .iter()
         .enumerate()
-        .map(|(i, line)| format!("{}\t{}\n", name(i), u8::from(line.less)))
+        .map(|(i, line)| {
+            let name = package_name(suite.vehicle, i);
+            format!("{name}\t{}\n", u8::from(line.less))
+        })
         .collect();
     write(&work.join("expected.txt"), expected.as_bytes());
     let lister = matches!(suite.vehicle, Vehicle::Lister);
