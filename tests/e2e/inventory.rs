@@ -327,6 +327,33 @@ fn the_osv_matcher_reports_exactly_the_affected_packages_with_merged_aliases() {
         found, expected,
         "withdrawn, limit-bounded, fixed-boundary (DSA-5532-1) and versions-list records must not match"
     );
+    // Each finding says which range matched and in which order.
+    let mut reasons: Vec<(&str, &str, &str)> = result["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "osv/vulnerability")
+        .map(|f| {
+            let property = |name| crate::version_suites::property(f, name).unwrap_or("none");
+            (
+                f["package"]["name"].as_str().unwrap_or_default(),
+                property("matched-range"),
+                property("version-order"),
+            )
+        })
+        .collect();
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        vec![
+            ("Old_Lib", "introduced 0.5, last_affected 1.0", "PEP 440"),
+            ("libssl3", "introduced 0, fixed 3.0.13-1~deb12u1", "dpkg"),
+            ("lodash", "introduced 0, fixed 4.17.21", "SemVer"),
+            ("minimist", "introduced 1.0.0, fixed 1.2.6", "SemVer"),
+            ("requests", "introduced 0, fixed 2.20.0", "PEP 440"),
+            ("smallvec", "introduced 1.0.0, fixed 1.6.1", "SemVer"),
+        ]
+    );
     let requests = result["findings"]
         .as_array()
         .expect("findings")

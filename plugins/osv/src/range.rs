@@ -19,15 +19,10 @@ pub struct Match {
 }
 
 /// Whether `version` of a package of `ecosystem` is affected by this
-/// entry, and why. `ECOSYSTEM` ranges use the ecosystem's order, `SEMVER`
+/// entry, and why (the range when one matches, else the listed version). `ECOSYSTEM` ranges use the ecosystem's order, `SEMVER`
 /// ranges SemVer's (Go's for Go); `GIT` ranges name commits, not versions.
 pub fn affected_by(affected: &Affected, ecosystem: &str, version: &str) -> Option<Match> {
-    if affected.versions.iter().any(|v| v == version) {
-        return Some(Match {
-            range: format!("listed version {version}"),
-            order: "exact",
-        });
-    }
+    // Ranges first: they say more than a listed version.
     for range in &affected.ranges {
         let order = match range.kind.as_str() {
             "ECOSYSTEM" => Order::of(ecosystem),
@@ -42,7 +37,14 @@ pub fn affected_by(affected: &Affected, ecosystem: &str, version: &str) -> Optio
             });
         }
     }
-    None
+    affected
+        .versions
+        .iter()
+        .any(|v| v == version)
+        .then(|| Match {
+            range: format!("listed version {version}"),
+            order: "exact",
+        })
 }
 
 /// The version an event names.
@@ -148,7 +150,7 @@ mod tests {
                 kind: kind.to_string(),
                 events,
             }],
-            versions: vec!["0.9-listed".to_string()],
+            versions: vec!["2.30.0".to_string()],
         }
     }
 
@@ -178,9 +180,9 @@ mod tests {
         assert_eq!(at("1.2.6"), None, "fixed is not affected");
         assert_eq!(at("2.20.0"), None);
         assert_eq!(
-            at("0.9-listed"),
+            at("2.30.0"),
             Some(Match {
-                range: "listed version 0.9-listed".into(),
+                range: "listed version 2.30.0".into(),
                 order: "exact"
             })
         );
