@@ -20,3 +20,4 @@ mod rules;
 mod sandbox;
 mod secrets;
 mod support;
+mod version_suites;

@@ -3,9 +3,13 @@
 //! module, every dependency (with `replace` directives noted), and the
 //! standard library as `stdlib`. The host's keyword prefilter hands over
 //! only files that carry the build-info magic, wherever they are.
+//!
+//! [`modules`] is the parser: a pure function over a binary's bytes,
+//! public so that fuzz targets can call it natively (the crate is also an
+//! rlib).
 
 use bulkhead_sdk::{
-    File, InstalledPackage, Interests, Plugin, PluginInfo, Reporter, export_plugin,
+    File, InstalledPackage, Interests, Package, Plugin, PluginInfo, Purl, Reporter,
 };
 
 /// Largest binary read.
@@ -15,7 +19,8 @@ const MAGIC: &[u8] = b"\xff Go buildinf:";
 /// The sentinels around the module information string.
 const INFO_START: usize = 16;
 
-struct GoBinaries;
+/// The plugin.
+pub struct GoBinaries;
 
 impl Plugin for GoBinaries {
     fn info() -> PluginInfo {
@@ -55,65 +60,80 @@ fn varint_string(data: &[u8], mut at: usize) -> Option<(&[u8], usize)> {
     None
 }
 
-fn golang(path: &str, version: &str) -> InstalledPackage {
-    InstalledPackage {
-        ecosystem: "Go".into(),
-        name: path.to_string(),
-        version: version.to_string(),
-        purl: format!("pkg:golang/{path}@{version}"),
-        source_name: None,
-        source_version: None,
+/// A Go module at a version, with a replacement if `replace`d.
+fn module(path: &str, version: &str, replaced_by: Option<(&str, &str)>) -> InstalledPackage {
+    let purl = match path.rsplit_once('/') {
+        Some((namespace, name)) => Purl::new("golang", name).namespace(namespace),
+        None => Purl::new("golang", path),
+    };
+    let mut package = Package::new("Go", path, version).purl(&purl.version(version));
+    if let Some((replacement, replacement_version)) = replaced_by {
+        package = package.source(replacement, Some(replacement_version));
     }
+    package.build()
 }
 
-/// The packages of a Go binary, or none if it has no inline build info.
+/// The packages of a Go binary, or none if it has no inline build info
+/// (Go 1.18 and later): `stdlib` at the Go version, then every `mod` and
+/// `dep` line of the module information, a `=>` line noting the
+/// replacement of the module before it.
 pub fn modules(data: &[u8]) -> Vec<InstalledPackage> {
-    // The header is 32 bytes, 16-byte aligned; flag 0x2 means the strings
-    // follow inline (Go 1.18 and later).
-    let Some(start) = (0..data.len().saturating_sub(32))
-        .step_by(16)
-        .find(|at| data[*at..].starts_with(MAGIC))
-    else {
+    let Some((go_version, info)) = build_info(data) else {
         return Vec::new();
-    };
-    let flags = data[start + 15];
-    if flags & 0x2 == 0 {
-        return Vec::new();
-    }
-    let Some((go_version, next)) = varint_string(data, start + 32) else {
-        return Vec::new();
-    };
-    let Some((info, _)) = varint_string(data, next) else {
-        return Vec::new();
-    };
-    let info = if info.len() >= 2 * INFO_START {
-        &info[INFO_START..info.len() - INFO_START]
-    } else {
-        info
     };
     let mut found = Vec::new();
     let go_version = String::from_utf8_lossy(go_version);
     if let Some(version) = go_version.strip_prefix("go") {
         let version = version.split(' ').next().unwrap_or(version);
-        found.push(golang("stdlib", &format!("v{version}")));
+        found.push(module("stdlib", &format!("v{version}"), None));
     }
-    for line in String::from_utf8_lossy(info).lines() {
+    let info = String::from_utf8_lossy(info);
+    let mut lines = info.lines().peekable();
+    while let Some(line) = lines.next() {
         let fields: Vec<&str> = line.split('\t').collect();
-        match fields.as_slice() {
-            ["mod", path, version, ..] | ["dep", path, version, ..] if *version != "(devel)" => {
-                found.push(golang(path, version));
-            }
-            ["=>", replacement, version, ..] => {
-                // A replace directive: say so on the module it replaces.
-                if let Some(last) = found.last_mut() {
-                    last.source_name = Some(replacement.to_string());
-                    last.source_version = Some(version.to_string());
-                }
-            }
-            _ => {}
+        let (["mod", path, version, ..] | ["dep", path, version, ..]) = fields.as_slice() else {
+            continue;
+        };
+        // A replace directive follows the module it replaces.
+        let replaced: Option<Vec<&str>> = lines
+            .next_if(|next| next.starts_with("=>\t"))
+            .map(|next| next.split('\t').collect());
+        let replaced_by = match replaced.as_deref() {
+            Some(["=>", replacement, version, ..]) => Some((*replacement, *version)),
+            _ => None,
+        };
+        if *version != "(devel)" {
+            found.push(module(path, version, replaced_by));
         }
     }
     found
 }
 
-export_plugin!(GoBinaries);
+/// The Go version and module information strings of the build-info
+/// header: 32 bytes, 16-byte aligned, flag 0x2 saying the strings follow
+/// inline; the module information sits between 16-byte sentinels.
+fn build_info(data: &[u8]) -> Option<(&[u8], &[u8])> {
+    let start = (0..data.len().saturating_sub(32))
+        .step_by(16)
+        .find(|at| data[*at..].starts_with(MAGIC))?;
+    let flags = *data.get(start + 15)?;
+    if flags & 0x2 == 0 {
+        return None;
+    }
+    let (go_version, next) = varint_string(data, start + 32)?;
+    let (info, _) = varint_string(data, next)?;
+    let info = if info.len() >= 2 * INFO_START {
+        &info[INFO_START..info.len() - INFO_START]
+    } else {
+        info
+    };
+    Some((go_version, info))
+}
+
+// Exported only in the wasm build: a native build (unit tests, fuzz
+// targets) links the parser without the component exports.
+#[cfg(target_arch = "wasm32")]
+bulkhead_sdk::export_plugin!(GoBinaries);
+
+#[cfg(test)]
+mod tests;

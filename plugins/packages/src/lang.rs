@@ -1,11 +1,8 @@
 //! Language ecosystems: Python metadata, npm manifests and lockfiles,
 //! Cargo.lock.
 
-use bulkhead_sdk::InstalledPackage;
+use bulkhead_sdk::{InstalledPackage, Package, Purl};
 use serde_json::Value;
-
-use crate::dpkg::encode;
-use crate::package;
 
 /// Most dependencies read from one lockfile.
 const MAX_LOCK_ENTRIES: usize = 100_000;
@@ -27,18 +24,19 @@ pub fn python(text: &str) -> Option<InstalledPackage> {
     let (name, version) = (name?, version?);
     // PEP 503 normalization for the purl.
     let normalized: String = name.to_ascii_lowercase().replace(['_', '.'], "-");
-    Some(package(
-        "PyPI".into(),
-        &name,
-        &version,
-        format!("pkg:pypi/{normalized}@{}", encode(&version)),
-    ))
+    let purl = Purl::new("pypi", &normalized).version(&version);
+    Some(Package::new("PyPI", &name, &version).purl(&purl).build())
 }
 
-/// An npm package with its purl (scope `@` encoded).
+/// An npm package with its purl (the scope is the namespace).
 fn npm(name: &str, version: &str) -> InstalledPackage {
-    let purl = format!("pkg:npm/{}@{}", name.replace('@', "%40"), encode(version));
-    package("npm".into(), name, version, purl)
+    let purl = match name.split_once('/') {
+        Some((scope, bare)) if scope.starts_with('@') => Purl::new("npm", bare).namespace(scope),
+        _ => Purl::new("npm", name),
+    };
+    Package::new("npm", name, version)
+        .purl(&purl.version(version))
+        .build()
 }
 
 /// `name` and `version` of a package.json.
@@ -92,8 +90,8 @@ pub fn cargo_lock(text: &str) -> Vec<InstalledPackage> {
     let mut version: Option<String> = None;
     let mut flush = |name: &mut Option<String>, version: &mut Option<String>| {
         if let (Some(n), Some(v)) = (name.take(), version.take()) {
-            let purl = format!("pkg:cargo/{n}@{}", encode(&v));
-            found.push(package("crates.io".into(), &n, &v, purl));
+            let purl = Purl::new("cargo", &n).version(&v);
+            found.push(Package::new("crates.io", &n, &v).purl(&purl).build());
         }
     };
     for line in text.lines().map(str::trim) {
@@ -117,4 +115,35 @@ pub fn cargo_lock(text: &str) -> Vec<InstalledPackage> {
     flush(&mut name, &mut version);
     found.truncate(MAX_LOCK_ENTRIES);
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_npm_and_cargo_purls() {
+        let python = python(
+            "Metadata-Version: 2.1\nName: Old_Lib.Extra\nVersion: 1.0+local\n\nName: body\n",
+        )
+        .expect("headers");
+        assert_eq!(
+            (python.name.as_str(), python.purl.as_str()),
+            ("Old_Lib.Extra", "pkg:pypi/old-lib-extra@1.0%2Blocal")
+        );
+        let scoped = package_json(r#"{"name": "@babel/core", "version": "7.23.0"}"#).expect("json");
+        assert_eq!(scoped.purl, "pkg:npm/%40babel/core@7.23.0");
+        let lock = package_lock(
+            r#"{"lockfileVersion": 1, "dependencies": {"a": {"version": "1.0.0", "dependencies": {"@s/b": {"version": "2.0.0-rc.1"}}}}}"#,
+        )
+        .expect("lock");
+        let purls: Vec<&str> = lock.iter().map(|p| p.purl.as_str()).collect();
+        assert_eq!(purls, vec!["pkg:npm/a@1.0.0", "pkg:npm/%40s/b@2.0.0-rc.1"]);
+        let crates = cargo_lock(
+            "[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\n\n[[package]]\nname = \"x\"\n",
+        );
+        assert_eq!(crates.len(), 1);
+        assert_eq!(crates[0].purl, "pkg:cargo/smallvec@1.6.0");
+        assert!(package_lock("{").is_err());
+    }
 }

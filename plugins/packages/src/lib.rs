@@ -3,30 +3,39 @@
 //! purl; the host adds the file and the layer. It runs on the final
 //! filesystem only, so packages in files a later layer deleted are not
 //! listed.
+//!
+//! The parsers are pure functions over a file's bytes or text, public so
+//! that fuzz targets can call them natively (the crate is also an rlib):
+//! [`dpkg::dpkg`], [`dpkg::apk`], [`rpm::rpmdb`], [`sqlite::Database`],
+//! [`java::packages`], [`lang::python`], [`lang::package_json`],
+//! [`lang::package_lock`], [`lang::cargo_lock`], [`ruby::gemfile_lock`],
+//! [`ruby::gemspec`], [`dotnet::deps_json`], [`os::parse_os_release`].
 
-mod dpkg;
-mod java;
-mod lang;
-mod os;
-mod rpm;
-mod sqlite;
+pub mod dotnet;
+pub mod dpkg;
+pub mod java;
+pub mod lang;
+pub mod os;
+pub mod rpm;
+pub mod ruby;
+pub mod sqlite;
 
 use bulkhead_sdk::{
     File, Finding, InstalledPackage, Interests, Plugin, PluginInfo, Reporter, Rule, Severity,
-    export_plugin,
 };
 
 /// Largest package database read.
 const MAX_SIZE: u64 = 64 << 20;
 
-struct Packages;
+/// The plugin.
+pub struct Packages;
 
 impl Plugin for Packages {
     fn info() -> PluginInfo {
         PluginInfo::new(
             "packages",
             env!("CARGO_PKG_VERSION"),
-            "Lists installed packages: dpkg (status and distroless status.d), apk, rpm (SQLite rpmdb), Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock, Java archives (pom.properties, MANIFEST.MF, nested jars).",
+            "Lists installed packages: dpkg (status and distroless status.d), apk, rpm (SQLite rpmdb), Python (dist-info, egg-info), npm (node_modules package.json, package-lock v1-v3), Cargo.lock, Java archives (pom.properties, MANIFEST.MF, nested jars), RubyGems (Gemfile.lock, installed gem specifications), .NET (*.deps.json).",
         )
         .rule(
             Rule::new("unreadable-database", "Package database could not be read", Severity::Info)
@@ -49,6 +58,10 @@ impl Plugin for Packages {
                 "**/*.jar",
                 "**/*.war",
                 "**/*.ear",
+                "**/Gemfile.lock",
+                "**/specifications/*.gemspec",
+                "**/specifications/default/*.gemspec",
+                "**/*.deps.json",
             ])
             .max_file_size(MAX_SIZE),
         )
@@ -92,6 +105,18 @@ impl Plugin for Packages {
                 lang::package_json(&text).into_iter().collect()
             } else if name == "Cargo.lock" {
                 lang::cargo_lock(&text)
+            } else if name == "Gemfile.lock" {
+                ruby::gemfile_lock(&text)
+            } else if name.ends_with(".gemspec") {
+                ruby::gemspec(&text).into_iter().collect()
+            } else if name.ends_with(".deps.json") {
+                match dotnet::deps_json(&text) {
+                    Ok(found) => found,
+                    Err(message) => {
+                        out.finding(Finding::new("unreadable-database", message));
+                        Vec::new()
+                    }
+                }
             } else {
                 Vec::new()
             };
@@ -109,16 +134,7 @@ fn report_all(found: Vec<InstalledPackage>, out: &mut Reporter) {
     }
 }
 
-/// A package record.
-pub fn package(ecosystem: String, name: &str, version: &str, purl: String) -> InstalledPackage {
-    InstalledPackage {
-        ecosystem,
-        name: name.to_string(),
-        version: version.to_string(),
-        purl,
-        source_name: None,
-        source_version: None,
-    }
-}
-
-export_plugin!(Packages);
+// Exported only in the wasm build: a native build (unit tests, fuzz
+// targets) links the parsers without the component exports.
+#[cfg(target_arch = "wasm32")]
+bulkhead_sdk::export_plugin!(Packages);

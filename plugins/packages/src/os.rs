@@ -53,7 +53,7 @@ pub fn identify() -> Os {
 }
 
 /// `ID` and `VERSION_ID` of an os-release file.
-fn parse_os_release(text: &str) -> Os {
+pub fn parse_os_release(text: &str) -> Os {
     let mut os = Os::default();
     for line in text.lines() {
         let Some((key, value)) = line.split_once('=') else {

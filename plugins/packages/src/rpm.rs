@@ -3,11 +3,10 @@
 //! package's header blob. The older Berkeley DB (`Packages`) and NDB
 //! (`Packages.db`) formats are not read.
 
-use bulkhead_sdk::InstalledPackage;
+use bulkhead_sdk::{InstalledPackage, Package, Purl};
 
-use crate::dpkg::{ecosystem, encode};
+use crate::dpkg::ecosystem;
 use crate::os::Os;
-use crate::package;
 use crate::sqlite::{Database, Value};
 
 /// Header tags read (rpmtag.h).
@@ -85,7 +84,7 @@ fn be32(data: &[u8], at: usize) -> Option<u32> {
 }
 
 /// `name-version-release.src.rpm` split into name and `version-release`.
-fn source_rpm(file: &str) -> Option<(&str, &str)> {
+pub fn source_rpm(file: &str) -> Option<(&str, &str)> {
     let stem = file
         .strip_suffix(".src.rpm")
         .or_else(|| file.strip_suffix(".nosrc.rpm"))?;
@@ -142,26 +141,27 @@ fn package_of(header: &Header, os: &Os) -> Option<InstalledPackage> {
     let epoch_prefix = epoch.map(|e| format!("{e}:")).unwrap_or_default();
     let full_version = format!("{epoch_prefix}{version}-{release}");
 
-    let mut purl = format!(
-        "pkg:rpm/{}/{name}@{}?arch={arch}",
-        vendor(os),
-        encode(&format!("{version}-{release}"))
-    );
-    // Qualifiers in the canonical (sorted) order.
-    if !os.version_id.is_empty() {
-        purl.push_str(&format!("&distro={}-{}", vendor(os), os.version_id));
-    }
-    if let Some(epoch) = epoch {
-        purl.push_str(&format!("&epoch={epoch}"));
-    }
-    let mut found = package(ecosystem(os, "Red Hat"), &name, &full_version, purl);
+    let release_of_os = if os.version_id.is_empty() {
+        String::new()
+    } else {
+        format!("{}-{}", vendor(os), os.version_id)
+    };
+    let purl = Purl::new("rpm", &name)
+        .namespace(vendor(os))
+        .version(&format!("{version}-{release}"))
+        .qualifier("arch", &arch)
+        .qualifier("distro", &release_of_os)
+        .qualifier("epoch", &epoch.map(|e| e.to_string()).unwrap_or_default());
+    let mut package = Package::new(ecosystem(os, "Red Hat"), &name, &full_version).purl(&purl);
     if let Some(source) = header.string(TAG_SOURCERPM)
         && let Some((source_name, source_version)) = source_rpm(&source)
     {
-        found.source_name = Some(source_name.to_string());
-        found.source_version = Some(format!("{epoch_prefix}{source_version}"));
+        package = package.source(
+            source_name,
+            Some(&format!("{epoch_prefix}{source_version}")),
+        );
     }
-    Some(found)
+    Some(package.build())
 }
 
 #[cfg(test)]
@@ -220,7 +220,10 @@ mod tests {
             "pkg:rpm/rocky/openssl-libs@3.0.7-25.el9_3?arch=x86_64&distro=rocky-9.3&epoch=1"
         );
         assert_eq!(libs.source_name.as_deref(), Some("openssl"));
-        assert_eq!(libs.source_version.as_deref(), Some("1:3.0.7-25.el9_3"));
+        assert_eq!(
+            libs.source_version, None,
+            "the source version equals the package's"
+        );
         let requests = packages
             .iter()
             .find(|p| p.name == "python3-requests")

@@ -2,11 +2,15 @@
 //! built with `cargo auditable`, which stores the dependency tree as
 //! zlib-compressed JSON in an ELF section named `.dep-v0`. The host's
 //! keyword prefilter on the section name hands over only such binaries.
+//!
+//! [`crates`] is the parser (and [`elf_section`] its first step): pure
+//! functions over a binary's bytes, public so that fuzz targets can call
+//! them natively (the crate is also an rlib).
 
 use std::io::Read;
 
 use bulkhead_sdk::{
-    File, InstalledPackage, Interests, Plugin, PluginInfo, Reporter, export_plugin,
+    File, InstalledPackage, Interests, Package, Plugin, PluginInfo, Purl, Reporter,
 };
 use serde::Deserialize;
 
@@ -30,7 +34,8 @@ struct Crate {
     source: String,
 }
 
-struct RustBinaries;
+/// The plugin.
+pub struct RustBinaries;
 
 impl Plugin for RustBinaries {
     fn info() -> PluginInfo {
@@ -46,36 +51,40 @@ impl Plugin for RustBinaries {
 
     fn analyze_file(file: &File, out: &mut Reporter) -> Result<(), String> {
         let bytes = file.read_all(MAX_SIZE)?;
-        let Some(section) = elf_section(&bytes, b".dep-v0") else {
-            return Ok(());
-        };
-        let mut json = Vec::new();
-        flate2::read::ZlibDecoder::new(section)
-            .take(MAX_JSON)
-            .read_to_end(&mut json)
-            .map_err(|err| format!("{}: .dep-v0 is not zlib data: {err}", file.path()))?;
-        let audit: Audit = serde_json::from_slice(&json)
-            .map_err(|err| format!("{}: .dep-v0 is not an audit record: {err}", file.path()))?;
-        for krate in audit
-            .packages
-            .into_iter()
-            .filter(|c| c.source == "crates.io" || c.source == "CratesIo")
-        {
-            let purl = format!("pkg:cargo/{}@{}", krate.name, krate.version);
-            let package = InstalledPackage {
-                ecosystem: "crates.io".into(),
-                name: krate.name,
-                version: krate.version,
-                purl,
-                source_name: None,
-                source_version: None,
-            };
+        let found = crates(&bytes).map_err(|err| format!("{}: {err}", file.path()))?;
+        for package in found {
             if !out.package(package) {
                 break;
             }
         }
         Ok(())
     }
+}
+
+/// The crates.io packages recorded in a binary's `.dep-v0` section (none
+/// when it has no such section), or what is wrong with the record.
+pub fn crates(binary: &[u8]) -> Result<Vec<InstalledPackage>, String> {
+    let Some(section) = elf_section(binary, b".dep-v0") else {
+        return Ok(Vec::new());
+    };
+    let mut json = Vec::new();
+    flate2::read::ZlibDecoder::new(section)
+        .take(MAX_JSON)
+        .read_to_end(&mut json)
+        .map_err(|err| format!(".dep-v0 is not zlib data: {err}"))?;
+    let audit: Audit = serde_json::from_slice(&json)
+        .map_err(|err| format!(".dep-v0 is not an audit record: {err}"))?;
+    Ok(audit
+        .packages
+        .into_iter()
+        .filter(|c| c.source == "crates.io" || c.source == "CratesIo")
+        .map(|krate| {
+            let purl = Purl::new("cargo", &krate.name).version(&krate.version);
+            Package::new("crates.io", &krate.name, &krate.version)
+                .purl(&purl)
+                .build()
+        })
+        .collect())
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {
@@ -92,7 +101,7 @@ fn u64_at(data: &[u8], at: usize) -> Option<u64> {
 
 /// The contents of the section called `wanted` in a little-endian ELF64
 /// file, every offset bounds-checked.
-fn elf_section<'a>(data: &'a [u8], wanted: &[u8]) -> Option<&'a [u8]> {
+pub fn elf_section<'a>(data: &'a [u8], wanted: &[u8]) -> Option<&'a [u8]> {
     if !data.starts_with(b"\x7fELF") || data.get(4) != Some(&2) || data.get(5) != Some(&1) {
         return None;
     }
@@ -117,4 +126,10 @@ fn elf_section<'a>(data: &'a [u8], wanted: &[u8]) -> Option<&'a [u8]> {
     None
 }
 
-export_plugin!(RustBinaries);
+// Exported only in the wasm build: a native build (unit tests, fuzz
+// targets) links the parser without the component exports.
+#[cfg(target_arch = "wasm32")]
+bulkhead_sdk::export_plugin!(RustBinaries);
+
+#[cfg(test)]
+mod tests;

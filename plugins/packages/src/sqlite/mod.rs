@@ -5,8 +5,10 @@
 //! which a wasm plugin cannot. Format: <https://www.sqlite.org/fileformat.html>.
 //!
 //! Bounded for hostile files: every page is visited at most once (a loop of
-//! child or overflow pointers ends the walk with an error), so the work and
-//! the bytes copied are at most the file's own size, and nothing recurses.
+//! child or overflow pointers ends the walk with an error) and cells whose
+//! payloads add up to more than the file are an error, so the work and the
+//! bytes copied are at most a few times the file's own size, and nothing
+//! recurses.
 //! The write-ahead log (`-wal`) is not read: rpm checkpoints it when it
 //! closes the database, as image builds do.
 
@@ -95,6 +97,9 @@ impl<'a> Database<'a> {
         mut visit: impl FnMut(i64, Vec<Value>) -> bool,
     ) -> Result<(), String> {
         let mut seen = vec![false; self.pages + 1];
+        // Valid cells never overlap, so their local payloads add up to less
+        // than the file: more means cell pointers that repeat themselves.
+        let mut copied = 0usize;
         let mut stack = vec![root];
         while let Some(number) = stack.pop() {
             let page = self.page(number, &mut seen)?;
@@ -133,6 +138,12 @@ impl<'a> Database<'a> {
                 let size = varint(page, &mut at)?;
                 let rowid = varint(page, &mut at)? as i64;
                 let payload = self.payload(page, at, size, &mut seen)?;
+                copied = copied.saturating_add(payload.len());
+                if copied > self.data.len() {
+                    return Err(format!(
+                        "page {number}: cells overlap (more payload than the file holds)"
+                    ));
+                }
                 if !visit(rowid, record(&payload)?) {
                     return Ok(());
                 }
@@ -265,3 +276,6 @@ fn be32(data: &[u8], at: usize) -> Result<u32, String> {
         _ => Err("page pointer runs past the page".into()),
     }
 }
+
+#[cfg(test)]
+mod tests;
