@@ -13,6 +13,7 @@ mod imagebuild;
 mod images;
 mod inventory;
 mod output;
+mod pss;
 mod rules;
 mod sandbox;
 mod secrets;

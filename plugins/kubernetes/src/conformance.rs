@@ -192,7 +192,7 @@ fn namespace_labels_pin_level_and_version_across_files() {
     assert!(
         legacy
             .message
-            .contains("baseline, Kubernetes 1.31 (namespace legacy labels)"),
+            .ends_with("(Pod Security Standards baseline, Kubernetes 1.31, set by the labels of namespace legacy)"),
         "{}",
         legacy.message
     );

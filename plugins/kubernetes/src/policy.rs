@@ -204,7 +204,8 @@ impl Policy {
     }
 
     /// How the finding's message says what it was judged at, e.g.
-    /// `Pod Security Standards baseline, Kubernetes 1.34, namespace prod`.
+    /// `Pod Security Standards baseline, Kubernetes 1.34, set by the labels
+    /// of namespace prod`.
     pub fn describe(&self, level: Level) -> String {
         let mut text = format!(
             "Pod Security Standards {}, Kubernetes {}",
@@ -212,12 +213,11 @@ impl Policy {
             self.version
         );
         if let Some(namespace) = &self.namespace {
-            text.push_str(&format!(" (namespace {namespace} labels"));
-            for remark in &self.remarks {
-                text.push_str("; ");
-                text.push_str(remark);
+            text.push_str(&format!(", set by the labels of namespace {namespace}"));
+            if !self.remarks.is_empty() {
+                text.push_str(": ");
+                text.push_str(&self.remarks.join("; "));
             }
-            text.push(')');
         }
         text
     }
@@ -272,7 +272,7 @@ mod tests {
         assert_eq!(invalid.remarks.len(), 2);
         assert!(
             invalid.describe(Level::Baseline).starts_with(
-                "Pod Security Standards baseline, Kubernetes 1.34 (namespace a labels; "
+                "Pod Security Standards baseline, Kubernetes 1.34, set by the labels of namespace a: enforce label"
             )
         );
     }
