@@ -138,37 +138,13 @@ impl Plugin for Kubernetes {
                 return Ok(());
             }
         };
+        note_namespaces(&analysis.namespaces, out);
+        if !note_pods(&file.path(), &analysis.pods, out) {
+            return Ok(());
+        }
         for finding in analysis.hits.0 {
             if !out.finding(finding) {
-                return Ok(());
-            }
-        }
-        for labels in &analysis.namespaces {
-            if !out.note(notes::NAMESPACE, &labels.encode()) {
-                log(
-                    LogLevel::Warn,
-                    "the host takes no more notes: a Namespace's Pod Security labels are not honoured",
-                );
-            }
-        }
-        let mut fallback: Option<Policy> = None;
-        for pod in &analysis.pods {
-            if out.note(notes::POD, &pod.encode()) {
-                continue;
-            }
-            // No note, no post-scan for this pod: judge it here at the
-            // settings' policy, without its Namespace's labels.
-            let policy = fallback.get_or_insert_with(|| {
-                log(
-                    LogLevel::Warn,
-                    "the host takes no more notes: pods are judged at the settings, not their Namespace labels",
-                );
-                settings_policy()
-            });
-            for finding in judge::judge_pod(&file.path(), pod, policy) {
-                if !out.finding(finding.to_finding(false)) {
-                    return Ok(());
-                }
+                break;
             }
         }
         Ok(())
@@ -191,6 +167,44 @@ impl Plugin for Kubernetes {
         }
         Ok(())
     }
+}
+
+/// Leaves a note of each Namespace's Pod Security labels.
+fn note_namespaces(namespaces: &[notes::NamespaceLabels], out: &mut Reporter) {
+    for labels in namespaces {
+        if !out.note(notes::NAMESPACE, &labels.encode()) {
+            log(
+                LogLevel::Warn,
+                "the host takes no more notes: the Pod Security labels of a Namespace are not honoured",
+            );
+            return;
+        }
+    }
+}
+
+/// Leaves a note of each pod's violations for post-scan; a pod the host
+/// takes no note of is judged here, at the settings. False once the host
+/// takes no more findings.
+fn note_pods(path: &str, pods: &[notes::PodViolations], out: &mut Reporter) -> bool {
+    let mut fallback: Option<Policy> = None;
+    for pod in pods {
+        if out.note(notes::POD, &pod.encode()) {
+            continue;
+        }
+        let policy = fallback.get_or_insert_with(|| {
+            log(
+                LogLevel::Warn,
+                "the host takes no more notes: pods are judged at the settings, not at their Namespace labels",
+            );
+            settings_policy()
+        });
+        for finding in judge::judge_pod(path, pod, policy) {
+            if !out.finding(finding.to_finding(false)) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// The policy the settings give (validated before the scan; the defaults

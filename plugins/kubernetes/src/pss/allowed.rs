@@ -72,6 +72,27 @@ pub const PROBE_HOST_SINCE: u32 = 34;
 /// restricted.
 pub const USER_NAMESPACE_RELAXATION_SINCE: u32 = 35;
 
+/// The versions at which some control changes, oldest first, from the
+/// oldest known on: a pod fails the same controls from one to the next.
+pub fn change_points() -> Vec<Version> {
+    let mut minors: Vec<u32> = SAFE_SYSCTLS
+        .iter()
+        .chain(SELINUX_TYPES)
+        .map(|(_, since)| *since)
+        .chain([PROBE_HOST_SINCE, USER_NAMESPACE_RELAXATION_SINCE])
+        .collect();
+    minors.sort_unstable();
+    minors.dedup();
+    let mut points = vec![Version::OLDEST];
+    points.extend(
+        minors
+            .into_iter()
+            .filter_map(Version::new)
+            .filter(|v| *v > Version::OLDEST),
+    );
+    points
+}
+
 /// True if sysctl `name` is safe at `version`.
 pub fn safe_sysctl(name: &str, version: Version) -> bool {
     SAFE_SYSCTLS
@@ -111,5 +132,7 @@ mod tests {
         assert!(!selinux_type_allowed("spc_t", at(37)));
         assert!(apparmor_annotation_allowed("localhost/custom"));
         assert!(!apparmor_annotation_allowed("unconfined"));
+        let points: Vec<u32> = change_points().iter().map(|v| v.minor()).collect();
+        assert_eq!(points, [25, 27, 29, 31, 32, 34, 35, 37]);
     }
 }
