@@ -12,7 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::dispatch::{DispatchOptions, default_workers};
 use crate::merge::MergeOptions;
-use crate::plugin::{PluginSet, Severity, origin_label};
+use crate::model::Severity;
+use crate::plugin::{Grant, LoadOptions, PluginSet, PluginSource, UserSetting};
 use crate::report::{self, Format};
 use crate::runtime::cache::CompileCache;
 use crate::runtime::{Limits, Runtime};
@@ -24,7 +25,8 @@ use crate::walk::layer::LayerLimits;
 pub const EXIT_CLEAN: u8 = 0;
 /// Exit code: findings at or above the threshold.
 pub const EXIT_FINDINGS: u8 = 1;
-/// Exit code: usage or input error.
+/// Exit code: usage or input error, or a scan that could not cover the
+/// whole target (a layer left out, a bound hit) without `--keep-going`.
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code: a plugin failed and `--fail-on-plugin-error` was given.
 pub const EXIT_PLUGIN_ERROR: u8 = 3;
@@ -143,9 +145,20 @@ struct PluginArgs {
     /// Findings accepted from one plugin call.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     max_findings_per_call: usize,
+    /// Largest file handed to a plugin, in MiB (a plugin asking for more
+    /// is clamped to it).
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_file_size_mib: u64,
+    /// A setting for a plugin, PLUGIN.NAME=VALUE; repeatable.
+    #[arg(long = "plugin-setting", value_name = "PLUGIN.NAME=VALUE", value_parser = parse_setting)]
+    plugin_settings: Vec<(String, String, UserSetting)>,
     /// Directory for compiled plugins (default: $XDG_CACHE_HOME/bulkhead/compiled).
     #[arg(long, value_name = "DIR", env = "BULKHEAD_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
+    /// The key that authenticates compiled plugins in the cache (default:
+    /// $XDG_CONFIG_HOME/bulkhead/cache.key, created on first use).
+    #[arg(long, value_name = "FILE", env = "BULKHEAD_CACHE_KEY")]
+    cache_key: Option<PathBuf>,
     /// Do not use the on-disk compile cache.
     #[arg(long)]
     no_cache: bool,
@@ -188,27 +201,30 @@ struct ScanArgs {
     /// decompression bombs).
     #[arg(long, value_name = "MIB", default_value_t = 16 * 1024)]
     max_layer_size_mib: u64,
-    /// Fail on the first broken layer instead of scanning the others.
+    /// Stop at the first broken layer, without a report.
     #[arg(long)]
     strict: bool,
+    /// Report what could be scanned and exit as if the target were whole
+    /// when part of it had to be left out (by default such a scan exits 2).
+    #[arg(long)]
+    keep_going: bool,
+    /// Most file bytes a directory scan reads, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64 * 1024)]
+    max_scan_bytes_mib: u64,
     /// Never draw the progress line.
     #[arg(long)]
     no_progress: bool,
-    /// Grant a read-only directory to the plugins that ask for NAME
-    /// (they see it at /data); repeatable.
-    #[arg(long = "grant", value_name = "NAME=DIR", value_parser = parse_grant)]
-    grants: Vec<(String, PathBuf)>,
-    /// Vulnerability database directory: the same as --grant vulnerability-db=DIR.
+    /// Grant a read-only directory to one plugin that asks for NAME (it
+    /// sees it at /data): PLUGIN:NAME=DIR; repeatable.
+    #[arg(long = "grant", value_name = "PLUGIN:NAME=DIR", value_parser = Grant::parse)]
+    grants: Vec<Grant>,
+    /// Vulnerability database directory: the same as --grant osv:vulnerability-db=DIR.
     #[arg(long, value_name = "DIR")]
     db: Option<PathBuf>,
 }
 
-fn parse_grant(text: &str) -> Result<(String, PathBuf), String> {
-    let (name, dir) = text.split_once('=').ok_or("use NAME=DIR")?;
-    if name.is_empty() || dir.is_empty() {
-        return Err("use NAME=DIR".into());
-    }
-    Ok((name.to_string(), PathBuf::from(dir)))
+fn parse_setting(text: &str) -> Result<(String, String, UserSetting), String> {
+    crate::plugin::settings::parse_cli(text)
 }
 
 /// Runs the command line and returns the process exit code.
@@ -242,8 +258,8 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Db { command } => run_db(command),
         Command::Rules { plugins } => {
             let runtime = runtime_for(&plugins)?;
-            let set = PluginSet::load(&runtime, !plugins.no_builtin_plugins, &plugins.plugins)?;
-            std::io::stdout().write_all(report::rules_markdown(&set).as_bytes())?;
+            let set = load_set(&runtime, &plugins, Vec::new())?;
+            std::io::stdout().write_all(report::rules_markdown(&set.infos()).as_bytes())?;
             Ok(EXIT_CLEAN)
         }
     }
@@ -264,27 +280,60 @@ fn runtime_for(args: &PluginArgs) -> Result<Runtime> {
         max_findings_per_call: args.max_findings_per_call,
         ..Limits::default()
     };
-    let cache_dir = if args.no_cache {
+    let cache = if args.no_cache {
         None
     } else {
-        args.cache_dir.clone().or_else(CompileCache::default_dir)
+        match (
+            args.cache_dir.clone().or_else(CompileCache::default_dir),
+            args.cache_key
+                .clone()
+                .or_else(CompileCache::default_key_file),
+        ) {
+            (Some(dir), Some(key)) => Some(CompileCache::open(dir, &key)?),
+            _ => None,
+        }
     };
-    Runtime::new(limits, cache_dir)
+    Runtime::new(limits, cache)
+}
+
+/// The curated plugins (unless switched off) and the `--plugin` files,
+/// loaded with the user's settings and `grants`.
+fn load_set(runtime: &Runtime, args: &PluginArgs, grants: Vec<Grant>) -> Result<PluginSet> {
+    let mut sources = if args.no_builtin_plugins {
+        Vec::new()
+    } else {
+        PluginSource::builtins()
+    };
+    for path in &args.plugins {
+        sources.push(PluginSource::file(path)?);
+    }
+    let mut options = LoadOptions {
+        max_file_size: args.max_file_size_mib << 20,
+        grants,
+        ..LoadOptions::default()
+    };
+    for (plugin, name, value) in &args.plugin_settings {
+        options
+            .settings
+            .entry(plugin.clone())
+            .or_default()
+            .push((name.clone(), value.clone()));
+    }
+    PluginSet::load(runtime, sources, &options)
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let runtime = runtime_for(&args.plugins)?;
-    let mut set = PluginSet::load(
-        &runtime,
-        !args.plugins.no_builtin_plugins,
-        &args.plugins.plugins,
-    )?;
     let mut grants = args.grants.clone();
     if let Some(db) = &args.db {
-        grants.push(("vulnerability-db".to_string(), db.clone()));
+        grants.push(Grant {
+            plugin: "osv".to_string(),
+            name: "vulnerability-db".to_string(),
+            dir: db.clone(),
+        });
     }
-    set.grant(&grants)?;
+    let set = load_set(&runtime, &args.plugins, grants)?;
     let loaded = started.elapsed();
     let skip_dirs = if args.skip_dirs.is_empty() {
         vec![".git".to_string()]
@@ -304,6 +353,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
                 max_uncompressed: args.max_layer_size_mib << 20,
                 ..LayerLimits::default()
             },
+            max_tree_bytes: args.max_scan_bytes_mib << 20,
             strict: args.strict,
             progress: !args.no_progress,
             ..DispatchOptions::default()
@@ -312,12 +362,13 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
             show_secrets: args.show_secrets,
         },
         platform,
+        post_scan_budget: runtime.limits().max_bytes_per_post_scan,
     };
     let result = scan(&set, &options)?;
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
-    let text = report::render(&result, &set, args.format, color)?;
+    let text = report::render(&result, &set.infos(), args.format, color)?;
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
@@ -331,6 +382,13 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         print_stats(&runtime, loaded, started.elapsed(), &result);
     }
 
+    if !result.complete && !args.keep_going {
+        eprintln!(
+            "error: the scan is incomplete (part of the target was left out, see the report's errors); \
+             exiting {EXIT_USAGE} so a gate fails closed (--keep-going to accept partial results)"
+        );
+        return Ok(EXIT_USAGE);
+    }
     if args.fail_on_plugin_error && result.has_plugin_errors() {
         return Ok(EXIT_PLUGIN_ERROR);
     }
@@ -345,7 +403,7 @@ fn print_stats(
     runtime: &Runtime,
     loaded: Duration,
     total: Duration,
-    result: &crate::scan::ScanResult,
+    result: &crate::model::ScanResult,
 ) {
     let stats = runtime.stats();
     let busy: serde_json::Map<String, serde_json::Value> = result
@@ -436,36 +494,22 @@ fn run_db(command: DbCommand) -> Result<u8> {
 
 fn run_plugin_list(args: PluginArgs, format: ListFormat) -> Result<u8> {
     let runtime = runtime_for(&args)?;
-    let set = PluginSet::load(&runtime, !args.no_builtin_plugins, &args.plugins)?;
+    let set = load_set(&runtime, &args, Vec::new())?;
     let mut out = String::new();
     match format {
         ListFormat::Json => {
-            let list: Vec<_> = set
-                .plugins
-                .iter()
-                .map(|p| {
-                    serde_json::json!({
-                        "id": p.id,
-                        "version": p.version,
-                        "sha256": p.sha256(),
-                        "origin": p.origin,
-                        "description": p.description,
-                        "interests": p.interests,
-                        "rules": p.rules,
-                    })
-                })
-                .collect();
-            out = serde_json::to_string_pretty(&list)?;
+            out = serde_json::to_string_pretty(&set.infos())?;
             out.push('\n');
         }
         ListFormat::Table => {
-            for plugin in &set.plugins {
+            for plugin in set.plugins.iter().map(|p| &p.info) {
                 out.push_str(&format!(
-                    "{} {} ({}, sha256 {})\n  {}\n",
+                    "{} {} ({}, contract {}, sha256 {})\n  {}\n",
                     plugin.id,
                     plugin.version,
-                    origin_label(&plugin.origin),
-                    &plugin.sha256()[..16],
+                    plugin.origin.label(),
+                    plugin.contract,
+                    &plugin.sha256[..16],
                     plugin.description
                 ));
                 for rule in &plugin.rules {

@@ -7,136 +7,24 @@
 //! removes duplicates and sorts, so the same input always gives the same
 //! bytes out.
 
-use serde::Serialize;
-use sha2::{Digest, Sha256};
-
-use crate::dispatch::{LayerOutcome, PluginRun, RawFinding, RawPackage};
-use crate::plugin::{Plugin, PluginSet, Severity};
-use crate::runtime::hex;
-
-/// The plugin that reported a finding, as stamped by the host.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Provenance {
-    /// Plugin id.
-    pub id: String,
-    /// Plugin version.
-    pub version: String,
-    /// sha256 of the plugin component.
-    pub sha256: String,
-}
-
-/// The package a finding is about.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct PackageRef {
-    /// Ecosystem.
-    pub ecosystem: String,
-    /// Name.
-    pub name: String,
-    /// Installed version.
-    pub version: String,
-}
-
-/// The image layer a finding's file version comes from.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct LayerRef {
-    /// 0-based layer index, bottom first.
-    pub index: usize,
-    /// The layer's diff id.
-    pub diff_id: String,
-    /// The history command that created it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-}
-
-/// One finding of the scan, ready for output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// `<plugin id>/<rule id>`.
-    pub rule_id: String,
-    /// Severity (the rule's default unless the plugin overrode it).
-    pub severity: Severity,
-    /// The rule's title.
-    pub title: String,
-    /// What the plugin said about this occurrence.
-    pub message: String,
-    /// The scan target.
-    pub target: String,
-    /// In-target path of the file.
-    pub path: String,
-    /// First line (1-based).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_line: Option<u32>,
-    /// Last line (inclusive).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_line: Option<u32>,
-    /// Location inside a structured document.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
-    /// The secret, redacted unless `--show-secrets`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-    /// The image layer of the file version, for images.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<LayerRef>,
-    /// For a file version deleted or replaced by a later layer: that
-    /// layer's index. The bytes are still in the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub removed_in_layer: Option<usize>,
-    /// The package concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub package: Option<PackageRef>,
-    /// Fixing versions.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fixed_versions: Vec<String>,
-    /// Other ids of the same problem.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
-    /// Finding-specific URLs.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
-    /// Stable across line shifts: hash of rule, path, field and value.
-    pub fingerprint: String,
-    /// Who reported it.
-    pub plugin: Provenance,
-}
-
-/// A package of the inventory, with where it was found.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Package {
-    /// OSV ecosystem (`Debian:12`, `PyPI`, `npm`, ...).
-    pub ecosystem: String,
-    /// Name.
-    pub name: String,
-    /// Installed version.
-    pub version: String,
-    /// Package URL.
-    pub purl: String,
-    /// Source package, where the ecosystem has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_name: Option<String>,
-    /// Source package version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_version: Option<String>,
-    /// In-target path of the file it was found in.
-    pub path: String,
-    /// The image layer that introduced that file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<LayerRef>,
-    /// The plugin that found it.
-    pub plugin: String,
-}
+use crate::digest::fingerprint;
+use crate::model::{
+    Finding, LayerOutcome, LayerRef, Package, PackageRef, PluginInfo, PluginRun, Provenance,
+    RawFinding, RawPackage,
+};
+use crate::text::sanitize;
 
 /// Stamps, de-duplicates and sorts the packages plugins reported.
 pub fn merge_packages(
-    set: &PluginSet,
+    plugins: &[PluginInfo],
     raw: Vec<RawPackage>,
     layers: &[LayerOutcome],
 ) -> Vec<Package> {
     let mut packages: Vec<Package> = raw
         .into_iter()
         .filter_map(|item| {
-            let plugin = set.plugins.get(item.plugin)?;
-            let clean = |text: String| crate::runtime::host_api::sanitize(&text, 1024);
+            let plugin = plugins.get(item.plugin)?;
+            let clean = |text: String| sanitize(&text, 1024);
             let package = item.package;
             Some(Package {
                 ecosystem: clean(package.ecosystem),
@@ -177,7 +65,7 @@ pub struct MergeOptions {
 /// are counted in `runs`.
 pub fn merge(
     target: &str,
-    set: &PluginSet,
+    plugins: &[PluginInfo],
     raw: Vec<RawFinding>,
     runs: &mut [PluginRun],
     layers: &[LayerOutcome],
@@ -186,7 +74,7 @@ pub fn merge(
     let mut findings = Vec::with_capacity(raw.len());
     for item in raw {
         let index = item.plugin;
-        let (Some(plugin), Some(run)) = (set.plugins.get(index), runs.get_mut(index)) else {
+        let (Some(plugin), Some(run)) = (plugins.get(index), runs.get_mut(index)) else {
             continue;
         };
         match stamp(target, plugin, item, layers, options) {
@@ -196,7 +84,7 @@ pub fn merge(
                 if run.errors.len() < 10 {
                     run.errors.push(format!(
                         "rejected a finding for undeclared rule {:?}",
-                        crate::runtime::host_api::sanitize(&rule_id, 140)
+                        sanitize(&rule_id, 140)
                     ));
                 }
             }
@@ -209,7 +97,7 @@ pub fn merge(
 /// Builds the host's finding, or returns the undeclared rule id.
 fn stamp(
     target: &str,
-    plugin: &Plugin,
+    plugin: &PluginInfo,
     item: RawFinding,
     layers: &[LayerOutcome],
     options: &MergeOptions,
@@ -227,20 +115,13 @@ fn stamp(
     ]);
     let secret = reported.secret.map(|secret| {
         if options.show_secrets {
-            secret
+            sanitize(&secret, 16 << 10)
         } else {
             redact(&secret)
         }
     });
-    let layer = item
-        .layer
-        .and_then(|index| layers.get(index))
-        .map(|outcome| LayerRef {
-            index: outcome.info.index,
-            diff_id: outcome.info.diff_id.clone(),
-            created_by: outcome.info.created_by.clone(),
-        });
-    let mut message = crate::runtime::host_api::sanitize(&reported.message, 8 << 10);
+    let layer = layer_ref(item.layer, layers);
+    let mut message = sanitize(&reported.message, 8 << 10);
     if let (Some(removed), Some(layer)) = (item.removed_in, &layer) {
         message.push_str(&format!(
             " (removed in layer {removed}; still present in the image's layer {} blob)",
@@ -249,33 +130,39 @@ fn stamp(
     }
     Ok(Finding {
         rule_id: format!("{}/{}", plugin.id, rule.id),
-        severity: reported
-            .severity
-            .map(Severity::from)
-            .unwrap_or(rule.severity),
+        severity: reported.severity.unwrap_or(rule.severity),
         title: rule.title.clone(),
         message,
         target: target.to_string(),
         path: item.path,
-        start_line: reported.lines.map(|l| l.start),
-        end_line: reported.lines.map(|l| l.end.max(l.start)),
-        field_path: reported.field_path,
+        start_line: reported.lines.map(|(start, _)| start),
+        end_line: reported.lines.map(|(start, end)| end.max(start)),
+        field_path: reported.field_path.map(|field| sanitize(&field, 2048)),
         secret,
         layer,
         removed_in_layer: item.removed_in,
-        package: reported.affected_package.map(|p| PackageRef {
-            ecosystem: p.ecosystem,
-            name: p.name,
-            version: p.version,
+        package: reported.package.map(|p| PackageRef {
+            ecosystem: sanitize(&p.ecosystem, 1024),
+            name: sanitize(&p.name, 1024),
+            version: sanitize(&p.version, 1024),
         }),
-        fixed_versions: reported.fixed_versions,
-        aliases: reported.aliases,
-        references: reported.references,
+        fixed_versions: clean_list(reported.fixed_versions),
+        aliases: clean_list(reported.aliases),
+        references: clean_list(reported.references),
+        properties: reported
+            .properties
+            .into_iter()
+            .map(|mut property| {
+                property.name = sanitize(&property.name, 64);
+                property.value = sanitize(&property.value, 1024);
+                property
+            })
+            .collect(),
         fingerprint,
         plugin: Provenance {
             id: plugin.id.clone(),
             version: plugin.version.clone(),
-            sha256: plugin.sha256().to_string(),
+            sha256: plugin.sha256.clone(),
         },
     })
 }
@@ -314,13 +201,9 @@ pub fn redact(secret: &str) -> String {
     format!("{head}****{tail}")
 }
 
-fn fingerprint(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0u8]);
-    }
-    hex(&hasher.finalize()[..16])
+/// List items for output: control characters escaped.
+fn clean_list(items: Vec<String>) -> Vec<String> {
+    items.iter().map(|item| sanitize(item, 1024)).collect()
 }
 
 #[cfg(test)]

@@ -86,6 +86,25 @@ fn layer_errors(result: &Value) -> String {
     result["errors"].to_string()
 }
 
+/// A scan that had to leave a layer out fails closed (exit 2) with the
+/// report still written and marked incomplete; `--keep-going` accepts the
+/// partial result and exits on the findings alone.
+fn assert_incomplete(target: &Path, extra: &[&str]) -> Run {
+    let output = scan_contained(target, extra);
+    assert_eq!(
+        output.code, 2,
+        "an incomplete scan fails closed: {}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("incomplete"), "{}", output.stderr);
+    assert_eq!(output.json()["complete"], false);
+    let mut keep_going = extra.to_vec();
+    keep_going.push("--keep-going");
+    let partial = scan_contained(target, &keep_going);
+    assert_eq!(partial.code, 1, "{}", partial.stderr);
+    output
+}
+
 #[test]
 fn entries_with_dot_dot_or_absolute_paths_stay_inside_the_image() {
     let spec = ImageSpec::new(vec![
@@ -207,8 +226,7 @@ fn a_gzip_bomb_stops_at_the_limit_and_the_other_layers_are_scanned() {
         built.layers[1].1.len() < 1 << 20,
         "the bomb is small when compressed"
     );
-    let output = scan_contained(&path, &["--max-layer-size-mib", "8"]);
-    assert_eq!(output.code, 1, "{}", output.stderr);
+    let output = assert_incomplete(&path, &["--max-layer-size-mib", "8"]);
     let result = output.json();
     let errors = layer_errors(&result);
     assert!(
@@ -275,8 +293,7 @@ fn truncated_and_corrupt_streams_are_named_and_skipped() {
     ];
     for (compression, name, damage) in cases {
         let (_dir, path) = broken_layer_image(compression, damage);
-        let output = scan_contained(&path, &[]);
-        assert_eq!(output.code, 1, "{}", output.stderr);
+        let output = assert_incomplete(&path, &[]);
         let result = output.json();
         let errors = layer_errors(&result);
         assert!(
@@ -363,8 +380,7 @@ fn a_blob_that_does_not_match_its_digest_is_named_and_left_out() {
         Compression::Gzip,
     );
     std::fs::write(path.join("blobs/sha256").join(&declared[7..]), other).expect("swap blob");
-    let output = scan_contained(&path, &[]);
-    assert_eq!(output.code, 1);
+    let output = assert_incomplete(&path, &[]);
     let result = output.json();
     let errors = layer_errors(&result);
     assert!(

@@ -252,8 +252,8 @@ fn a_granted_data_directory_is_readable_read_only_and_confined() {
             "--no-builtin-plugins",
             "--plugin",
             wasm,
-            "--db",
-            db.to_str().expect("utf-8"),
+            "--grant",
+            &format!("reader:vulnerability-db={}", db.display()),
         ],
     );
     assert_eq!(granted.code, 0, "{}", granted.stderr);
@@ -286,9 +286,36 @@ fn a_granted_data_directory_is_readable_read_only_and_confined() {
             "--plugin",
             wasm,
             "--grant",
-            &format!("osv={}", db.display()),
+            &format!("reader:osv-db={}", db.display()),
         ],
     );
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("\"osv\""), "{}", unknown.stderr);
+    assert!(
+        unknown
+            .stderr
+            .contains("cannot grant \"osv-db\" to plugin reader"),
+        "{}",
+        unknown.stderr
+    );
+
+    // A grant belongs to the plugin it names: `--db` grants the curated
+    // osv plugin, never another plugin that asks for the same name.
+    let not_osv = scan_json(
+        &target,
+        &[
+            "--no-builtin-plugins",
+            "--plugin",
+            wasm,
+            "--db",
+            db.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(not_osv.code, 2);
+    assert!(
+        not_osv
+            .stderr
+            .contains("to plugin \"osv\": no such plugin is loaded"),
+        "{}",
+        not_osv.stderr
+    );
 }

@@ -1,11 +1,13 @@
 //! The analyze phase over a container image, in two steps.
 //!
-//! 1. Every layer is streamed once, in parallel (`walk::layer`): its entry
-//!    list is recorded, and the files some plugin wants (or small metadata
-//!    files plugins may open: `etc/os-release`, package databases) are kept
-//!    in memory, within a byte budget. Each layer's digests are checked
-//!    when its stream ends; a broken layer is reported and left out, and
-//!    the others still count, unless the scan is strict.
+//! 1. Every distinct layer blob is streamed once, in parallel
+//!    (`walk::layer`): its entry list is recorded, and the files some
+//!    plugin wants (or small metadata files plugins may open:
+//!    `etc/os-release`, package databases) are kept in memory, within a
+//!    byte budget. Each layer's digests are checked when its stream ends; a
+//!    broken layer is reported and left out (the scan is then incomplete),
+//!    unless the scan is strict. A blob the manifest lists more than once
+//!    is read once and its entries applied at each position.
 //! 2. The final filesystem is built from the entry lists (`walk::overlay`)
 //!    and the kept files are handed to the worker pool: the final version
 //!    of a file to every plugin that wants it, versions deleted or replaced
@@ -18,101 +20,51 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use anyhow::{Result, bail};
-use serde::Serialize;
-
 use crossbeam_channel::Sender;
 
-use super::pool::{self, Job};
+use super::pool::{self, Health, Job, PoolOutput};
 use super::{DispatchOptions, DispatchOutput, Matcher, Wanted};
+use crate::model::{ImageScan, LayerInfo, LayerOutcome, OsRelease};
 use crate::plugin::PluginSet;
-use crate::report::progress::Progress;
-use crate::source::{Image, LayerInfo};
-use crate::walk::layer::{self, EntryMeta, LayerLimits, LayerSummary};
-use crate::walk::overlay::{ImageSnapshot, Overlay};
-use crate::walk::{EmptySnapshot, FileData, LayerTag, Snapshot};
+use crate::progress::Progress;
+use crate::source::Image;
+use crate::walk::layer::{self, EntryKind, EntryMeta, LayerLimits, LayerSummary};
+use crate::walk::overlay::{ImageSnapshot, Overlay, RawPath};
+use crate::walk::{EmptySnapshot, Entry, FileData, LayerTag, Snapshot};
 
 /// Largest metadata file kept for plugins to open (package databases).
 const MAX_METADATA_FILE: u64 = 64 << 20;
 /// Largest file under `etc/` kept for plugins to open.
 const MAX_ETC_FILE: u64 = 1 << 20;
-
-/// The OS of an image, from `etc/os-release` (or the release files of
-/// distributions without one).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct OsRelease {
-    /// `ID`.
-    pub id: String,
-    /// `VERSION_ID`.
-    pub version_id: String,
-    /// `PRETTY_NAME`.
-    pub pretty_name: String,
-}
-
-/// How one layer went.
-#[derive(Clone, Debug, Serialize)]
-pub struct LayerOutcome {
-    /// What the manifest and config say about it.
-    #[serde(flatten)]
-    pub info: LayerInfo,
-    /// Uncompressed bytes streamed.
-    pub uncompressed_bytes: u64,
-    /// Tar entries.
-    pub entries: u64,
-    /// `gzip`, `zstd` or `none`.
-    pub compression: &'static str,
-    /// Why the layer was left out, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// Entries skipped (unsafe paths, budget), with why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
-}
-
-/// What an image scan learned about the image.
-#[derive(Clone, Debug, Serialize)]
-pub struct ImageScan {
-    /// `RepoTags[0]` or the `ref.name` annotation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Manifest digest (OCI sources).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub manifest_digest: Option<String>,
-    /// Config digest (the image id).
-    pub config_digest: String,
-    /// `os/arch[/variant]`.
-    pub platform: String,
-    /// The OS, if the final filesystem says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<OsRelease>,
-    /// Layers, bottom first.
-    pub layers: Vec<LayerOutcome>,
-}
+/// Most warnings kept per layer.
+const MAX_LAYER_WARNINGS: usize = 20;
 
 /// A file version kept in memory between the two steps.
 struct KeptFile {
+    raw: RawPath,
     data: Arc<FileData>,
     plugins: Vec<Wanted>,
 }
 
-/// What streaming one layer gave.
+/// What streaming one blob gave.
 struct LayerResult {
-    entries: Vec<EntryMeta>,
+    entries: Arc<Vec<EntryMeta>>,
     kept: Vec<KeptFile>,
     /// Paths already handed to early plugins.
-    sent_early: Vec<String>,
+    sent_early: Vec<RawPath>,
     summary: Result<LayerSummary>,
     warnings: Vec<String>,
 }
 
 /// True for small files plugins may `open` even if none asked for them.
-fn is_metadata_file(path: &str, size: u64) -> bool {
-    let database = path == "var/lib/dpkg/status"
-        || path.starts_with("var/lib/dpkg/status.d/")
-        || path == "lib/apk/db/installed"
-        || path.starts_with("var/lib/rpm/")
-        || path.starts_with("usr/lib/sysimage/rpm/")
-        || path == "usr/lib/os-release";
-    (database && size <= MAX_METADATA_FILE) || (path.starts_with("etc/") && size <= MAX_ETC_FILE)
+fn is_metadata_file(path: &[u8], size: u64) -> bool {
+    let database = path == b"var/lib/dpkg/status"
+        || path.starts_with(b"var/lib/dpkg/status.d/")
+        || path == b"lib/apk/db/installed"
+        || path.starts_with(b"var/lib/rpm/")
+        || path.starts_with(b"usr/lib/sysimage/rpm/")
+        || path == b"usr/lib/os-release";
+    (database && size <= MAX_METADATA_FILE) || (path.starts_with(b"etc/") && size <= MAX_ETC_FILE)
 }
 
 /// What every layer stream shares.
@@ -129,18 +81,110 @@ struct StreamContext<'a> {
     streaming: Arc<dyn Snapshot>,
 }
 
+/// Builds up one layer's result while its entries stream by.
+struct LayerCollector<'c, 'a> {
+    cx: &'c StreamContext<'a>,
+    tag: LayerTag,
+    entries: Vec<EntryMeta>,
+    kept: Vec<KeptFile>,
+    sent_early: Vec<RawPath>,
+    warnings: Vec<String>,
+}
+
+impl LayerCollector<'_, '_> {
+    /// Records an entry; reads and routes a file some plugin wants.
+    fn visit(&mut self, meta: &EntryMeta, file: Option<&mut dyn Entry>) {
+        self.entries.push(meta.clone());
+        if let Some(progress) = self.cx.progress {
+            progress.add_bytes(meta.size);
+        }
+        if let Some(file) = file {
+            self.consider(meta, file);
+        }
+    }
+
+    fn consider(&mut self, meta: &EntryMeta, file: &mut dyn Entry) {
+        let cx = self.cx;
+        let display = file.path().to_string();
+        let candidates = cx.matcher.candidates(&display, meta.size, meta.mode);
+        let metadata = is_metadata_file(&meta.path, meta.size);
+        if candidates.is_empty() && !metadata {
+            return;
+        }
+        let limit = cx
+            .matcher
+            .read_limit(&candidates)
+            .max(if metadata { meta.size } else { 0 });
+        if meta.size > limit || !self.reserve(meta.size, &display) {
+            return;
+        }
+        let Ok(bytes) = file.read(limit) else {
+            // The stream itself is broken; the next entry reports it.
+            cx.budget.fetch_add(meta.size, Ordering::Relaxed);
+            return;
+        };
+        let candidates = cx.matcher.admitting(candidates, bytes.len() as u64);
+        let (early, late): (Vec<Wanted>, Vec<Wanted>) = cx
+            .matcher
+            .filter_by_keywords(candidates, &bytes)
+            .into_iter()
+            .partition(|wanted| cx.early[wanted.plugin]);
+        let data = Arc::new(FileData {
+            path: display,
+            mode: meta.mode,
+            layer: Some(self.tag.clone()),
+            bytes,
+        });
+        if !early.is_empty() {
+            self.sent_early.push(meta.path.clone());
+            let _ = cx.sender.send(Job::File {
+                file: Arc::clone(&data),
+                snapshot: Arc::clone(&cx.streaming),
+                plugins: early,
+            });
+        }
+        if late.is_empty() && !metadata {
+            // In flight at most the queue's length; not held afterwards.
+            cx.budget.fetch_add(meta.size, Ordering::Relaxed);
+            return;
+        }
+        self.kept.push(KeptFile {
+            raw: meta.path.clone(),
+            data,
+            plugins: late,
+        });
+    }
+
+    /// Reserves `size` bytes of the in-memory budget.
+    fn reserve(&mut self, size: u64, path: &str) -> bool {
+        let reserved = self
+            .cx
+            .budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(size)
+            })
+            .is_ok();
+        if !reserved && self.warnings.len() < MAX_LAYER_WARNINGS {
+            self.warnings.push(format!(
+                "{path}: not scanned, the in-memory budget is used up"
+            ));
+        }
+        reserved
+    }
+}
+
 /// Streams one layer: files for early plugins go to the pool at once;
 /// files for the others, and metadata files, are kept for step 2.
 fn stream_one(cx: &StreamContext<'_>, info: &LayerInfo) -> LayerResult {
-    let tag = LayerTag {
-        index: info.index,
-        diff_id: Arc::from(info.diff_id.as_str()),
-    };
-    let mut result = LayerResult {
+    let mut collector = LayerCollector {
+        cx,
+        tag: LayerTag {
+            index: info.index,
+            diff_id: Arc::from(info.diff_id.as_str()),
+        },
         entries: Vec::new(),
         kept: Vec::new(),
         sent_early: Vec::new(),
-        summary: Ok(LayerSummary::default()),
         warnings: Vec::new(),
     };
     let summary = cx
@@ -149,78 +193,16 @@ fn stream_one(cx: &StreamContext<'_>, info: &LayerInfo) -> LayerResult {
         .open(&info.blob_path)
         .and_then(|(reader, _)| {
             layer::stream_layer(reader, cx.limits, &mut |meta, file| {
-                result.entries.push(meta.clone());
-                if let Some(progress) = cx.progress {
-                    progress.add_bytes(meta.size);
-                }
-                let Some(file) = file else {
-                    return;
-                };
-                let candidates = cx.matcher.candidates(&meta.path, meta.size, meta.mode);
-                let metadata = is_metadata_file(&meta.path, meta.size);
-                if candidates.is_empty() && !metadata {
-                    return;
-                }
-                let limit =
-                    cx.matcher
-                        .read_limit(&candidates)
-                        .max(if metadata { meta.size } else { 0 });
-                if meta.size > limit {
-                    return;
-                }
-                let reserve = |left: u64| left.checked_sub(meta.size);
-                if cx
-                    .budget
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, reserve)
-                    .is_err()
-                {
-                    if result.warnings.len() < 20 {
-                        result.warnings.push(format!(
-                            "{}: not scanned, the in-memory budget is used up",
-                            meta.path
-                        ));
-                    }
-                    return;
-                }
-                let Ok(bytes) = file.read(limit) else {
-                    // The stream itself is broken; the next entry reports it.
-                    cx.budget.fetch_add(meta.size, Ordering::Relaxed);
-                    return;
-                };
-                let candidates = cx.matcher.admitting(candidates, bytes.len() as u64);
-                let (early, late): (Vec<Wanted>, Vec<Wanted>) = cx
-                    .matcher
-                    .filter_by_keywords(candidates, &bytes)
-                    .into_iter()
-                    .partition(|wanted| cx.early[wanted.plugin]);
-                let data = Arc::new(FileData {
-                    path: meta.path.clone(),
-                    mode: meta.mode,
-                    layer: Some(tag.clone()),
-                    bytes,
-                });
-                if !early.is_empty() {
-                    result.sent_early.push(meta.path.clone());
-                    let _ = cx.sender.send(Job::File {
-                        file: Arc::clone(&data),
-                        snapshot: Arc::clone(&cx.streaming),
-                        plugins: early,
-                        removed_in: None,
-                    });
-                }
-                if late.is_empty() && !metadata {
-                    // In flight at most the queue's length; not held afterwards.
-                    cx.budget.fetch_add(meta.size, Ordering::Relaxed);
-                    return;
-                }
-                result.kept.push(KeptFile {
-                    data,
-                    plugins: late,
-                });
+                collector.visit(meta, file)
             })
         });
-    result.summary = summary;
-    result
+    LayerResult {
+        entries: Arc::new(collector.entries),
+        kept: collector.kept,
+        sent_early: collector.sent_early,
+        summary,
+        warnings: collector.warnings,
+    }
 }
 
 /// Checks a layer's stream against the digests the image declares.
@@ -307,21 +289,49 @@ fn identify_os(snapshot: &dyn Snapshot) -> Option<OsRelease> {
     None
 }
 
-/// Step 1 for all layers, in parallel; results in layer order.
-fn stream_layers(cx: &StreamContext<'_>, threads: usize) -> Vec<Option<LayerResult>> {
+/// The distinct blobs of the image, in order of first appearance, each
+/// with every position (layer index) it is listed at.
+fn distinct_blobs(layers: &[LayerInfo]) -> Vec<(usize, Vec<usize>)> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut blobs: Vec<(usize, Vec<usize>)> = Vec::new();
+    for layer in layers {
+        match first.get(layer.blob_path.as_str()) {
+            Some(slot) => blobs[*slot].1.push(layer.index),
+            None => {
+                first.insert(&layer.blob_path, blobs.len());
+                blobs.push((layer.index, vec![layer.index]));
+            }
+        }
+    }
+    blobs
+}
+
+/// Step 1 for every distinct blob, in parallel; results by first position.
+fn stream_layers(
+    cx: &StreamContext<'_>,
+    blobs: &[(usize, Vec<usize>)],
+    threads: usize,
+) -> Vec<Option<LayerResult>> {
     let layers = &cx.image.layers;
-    let slots: Vec<Mutex<Option<LayerResult>>> = layers.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<LayerResult>>> = blobs.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, layers.len().max(1)) {
+        for _ in 0..threads.clamp(1, blobs.len().max(1)) {
             scope.spawn(|| {
-                while let Some(info) = layers.get(next.fetch_add(1, Ordering::Relaxed)) {
+                loop {
+                    let slot = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((first, _)) = blobs.get(slot) else {
+                        break;
+                    };
+                    let Some(info) = layers.get(*first) else {
+                        continue;
+                    };
                     let result = stream_one(cx, info);
                     if let Some(progress) = cx.progress {
                         progress.layer_done();
                     }
-                    if let Ok(mut slot) = slots[info.index].lock() {
-                        *slot = Some(result);
+                    if let Ok(mut held) = slots[slot].lock() {
+                        *held = Some(result);
                     }
                 }
             });
@@ -336,66 +346,185 @@ fn stream_layers(cx: &StreamContext<'_>, threads: usize) -> Vec<Option<LayerResu
 /// The layers after verification: broken ones are emptied and reported.
 struct Settled {
     outcomes: Vec<LayerOutcome>,
-    entry_lists: Vec<Vec<EntryMeta>>,
-    kept_lists: Vec<Vec<KeptFile>>,
-    sent_early: Vec<Vec<String>>,
+    /// Entry list per position (a repeated blob shares its list).
+    entry_lists: Vec<Arc<Vec<EntryMeta>>>,
+    /// Kept files per distinct blob, with the blob's positions.
+    kept: Vec<(Vec<usize>, Vec<KeptFile>)>,
+    /// (position, path) versions handed to early plugins.
+    sent_early: Vec<(usize, RawPath)>,
     broken: Vec<bool>,
     errors: Vec<String>,
     files_walked: u64,
 }
 
-fn settle(image: &Image, results: Vec<Option<LayerResult>>, strict: bool) -> Result<Settled> {
+fn settle(
+    image: &Image,
+    blobs: &[(usize, Vec<usize>)],
+    results: Vec<Option<LayerResult>>,
+    strict: bool,
+) -> Result<Settled> {
+    let count = image.layers.len();
     let mut settled = Settled {
-        outcomes: Vec::new(),
-        entry_lists: Vec::new(),
-        kept_lists: Vec::new(),
+        outcomes: Vec::with_capacity(count),
+        entry_lists: vec![Arc::new(Vec::new()); count],
+        kept: Vec::new(),
         sent_early: Vec::new(),
-        broken: Vec::new(),
+        broken: vec![false; count],
         errors: Vec::new(),
         files_walked: 0,
     };
-    for (info, result) in image.layers.iter().zip(results) {
-        let result =
-            result.ok_or_else(|| anyhow::anyhow!("layer {} was not processed", info.index))?;
-        let verdict = verify(info, &result.summary);
+    let mut outcomes: Vec<Option<LayerOutcome>> = vec![None; count];
+    for ((first, positions), result) in blobs.iter().zip(results) {
+        let Some(result) = result else {
+            bail!("layer {first} was not processed");
+        };
         let summary = result.summary.as_ref().ok();
-        let mut warnings = result.warnings;
-        warnings.extend(summary.map(|s| s.warnings.clone()).unwrap_or_default());
-        settled.outcomes.push(LayerOutcome {
-            info: info.clone(),
-            uncompressed_bytes: summary.map_or(0, |s| s.uncompressed_bytes),
-            entries: summary.map_or(0, |s| s.entries),
-            compression: summary.map_or("unknown", |s| s.compression),
-            error: verdict.as_ref().err().cloned(),
-            warnings,
-        });
-        match verdict {
-            Ok(()) => {
-                settled.files_walked += result
-                    .entries
-                    .iter()
-                    .filter(|e| e.kind == layer::EntryKind::File)
-                    .count() as u64;
-                settled.entry_lists.push(result.entries);
-                settled.kept_lists.push(result.kept);
-                settled.sent_early.push(result.sent_early);
-                settled.broken.push(false);
-            }
-            Err(message) => {
-                if strict {
-                    bail!("{message}");
+        let files = result
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .count() as u64;
+        for position in positions {
+            let info = &image.layers[*position];
+            let verdict = verify(info, &result.summary);
+            let mut warnings = result.warnings.clone();
+            warnings.extend(summary.map(|s| s.warnings.clone()).unwrap_or_default());
+            outcomes[*position] = Some(LayerOutcome {
+                info: info.clone(),
+                uncompressed_bytes: summary.map_or(0, |s| s.uncompressed_bytes),
+                entries: summary.map_or(0, |s| s.entries),
+                compression: summary.map_or("unknown", |s| s.compression),
+                error: verdict.as_ref().err().cloned(),
+                warnings,
+                cached: false,
+            });
+            match verdict {
+                Ok(()) => {
+                    settled.files_walked += files;
+                    settled.entry_lists[*position] = Arc::clone(&result.entries);
                 }
-                settled
-                    .errors
-                    .push(format!("{message}; the layer was left out of the scan"));
-                settled.entry_lists.push(Vec::new());
-                settled.kept_lists.push(Vec::new());
-                settled.sent_early.push(Vec::new());
-                settled.broken.push(true);
+                Err(message) => {
+                    if strict {
+                        bail!("{message}");
+                    }
+                    settled
+                        .errors
+                        .push(format!("{message}; the layer was left out of the scan"));
+                    settled.broken[*position] = true;
+                }
+            }
+        }
+        let intact: Vec<usize> = positions
+            .iter()
+            .copied()
+            .filter(|p| !settled.broken[*p])
+            .collect();
+        if !intact.is_empty() {
+            settled
+                .sent_early
+                .extend(result.sent_early.into_iter().map(|path| (*first, path)));
+            settled.kept.push((intact, result.kept));
+        }
+    }
+    settled.outcomes = outcomes.into_iter().flatten().collect();
+    Ok(settled)
+}
+
+/// What step 2 needs from step 1, and what the scan reports.
+struct Streamed {
+    outcomes: Vec<LayerOutcome>,
+    errors: Vec<String>,
+    files_walked: u64,
+    broken: Vec<bool>,
+    overlay: Arc<Overlay>,
+    os: Option<OsRelease>,
+    dispatched: u64,
+}
+
+/// A kept file version as the final filesystem holds it: with the layer
+/// position whose copy is final (for a repeated blob, the last one).
+fn final_version(overlay: &Overlay, positions: &[usize], kept: &KeptFile) -> Option<usize> {
+    overlay
+        .final_layer(&kept.raw)
+        .filter(|layer| positions.contains(layer))
+}
+
+/// `data` re-tagged with the layer position `index` (a repeated blob's
+/// file is final at its last position).
+fn at_position(data: &Arc<FileData>, index: usize, outcomes: &[LayerOutcome]) -> Arc<FileData> {
+    if data.layer.as_ref().is_some_and(|tag| tag.index == index) {
+        return Arc::clone(data);
+    }
+    Arc::new(FileData {
+        path: data.path.clone(),
+        mode: data.mode,
+        layer: outcomes.get(index).map(|outcome| LayerTag {
+            index,
+            diff_id: Arc::from(outcome.info.diff_id.as_str()),
+        }),
+        bytes: data.bytes.clone(),
+    })
+}
+
+/// Step 2: the final filesystem, the late plugins' files and the config.
+fn dispatch_final(
+    image: &Image,
+    settled: Settled,
+    config_plugins: Vec<usize>,
+    sender: &Sender<Job>,
+) -> Streamed {
+    let mut tracked: HashSet<(usize, RawPath)> = settled.sent_early.iter().cloned().collect();
+    for (positions, kept) in &settled.kept {
+        for file in kept {
+            for position in positions {
+                tracked.insert((*position, file.raw.clone()));
             }
         }
     }
-    Ok(settled)
+    let overlay = Arc::new(Overlay::build(&settled.entry_lists, &tracked));
+    let mut finals: Vec<(Arc<FileData>, Vec<Wanted>)> = Vec::new();
+    let mut contents: HashMap<RawPath, Arc<FileData>> = HashMap::new();
+    for (positions, kept) in settled.kept {
+        for file in kept {
+            let Some(index) = final_version(&overlay, &positions, &file) else {
+                continue;
+            };
+            let data = at_position(&file.data, index, &settled.outcomes);
+            contents.insert(file.raw, Arc::clone(&data));
+            if !file.plugins.is_empty() {
+                finals.push((data, file.plugins));
+            }
+        }
+    }
+    let snapshot: Arc<dyn Snapshot> = Arc::new(ImageSnapshot::new(Arc::clone(&overlay), contents));
+    let os = identify_os(snapshot.as_ref());
+    let mut dispatched = settled.sent_early.len() as u64;
+    for (file, plugins) in finals {
+        // Late plugins see the image as it runs: final versions only.
+        dispatched += 1;
+        let _ = sender.send(Job::File {
+            file,
+            snapshot: Arc::clone(&snapshot),
+            plugins,
+        });
+    }
+    if !config_plugins.is_empty() {
+        let json: Arc<str> = Arc::from(String::from_utf8_lossy(&image.config_json).as_ref());
+        let _ = sender.send(Job::Config {
+            json,
+            snapshot,
+            plugins: config_plugins,
+        });
+    }
+    Streamed {
+        outcomes: settled.outcomes,
+        errors: settled.errors,
+        files_walked: settled.files_walked,
+        broken: settled.broken,
+        overlay,
+        os,
+        dispatched,
+    }
 }
 
 /// The analyze phase over `image`.
@@ -412,132 +541,89 @@ pub fn analyze(
         .then(|| Progress::start(image.layers.len()));
     let early: Vec<bool> = plugins
         .iter()
-        .map(|p| p.interests.include_deleted)
+        .map(|p| p.info.interests.include_deleted)
         .collect();
     let config_plugins: Vec<usize> = plugins
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.interests.image_config)
+        .filter(|(_, p)| p.info.interests.image_config)
         .map(|(index, _)| index)
         .collect();
+    let health = Health::new(plugins.len(), options.plugin_budget_bytes);
+    let blobs = distinct_blobs(&image.layers);
+    let limits = options.layer_limits.fresh();
 
-    let (pooled, step) = pool::run(plugins, options.workers, |sender| -> Result<_> {
+    let (pooled, step) = pool::run(plugins, &health, options.workers, |sender| -> Result<_> {
         // Step 1: stream the layers; early plugins are called meanwhile.
         let cx = StreamContext {
             image,
             matcher: &matcher,
-            limits: &options.layer_limits,
+            limits: &limits,
             budget: &budget,
             progress: progress.as_ref(),
             early: &early,
             sender,
             streaming: Arc::new(EmptySnapshot),
         };
-        let results = stream_layers(&cx, options.workers);
+        let results = stream_layers(&cx, &blobs, options.workers);
         if let Some(progress) = &progress {
             progress.finish();
         }
-        let settled = settle(image, results, options.strict)?;
-
+        let settled = settle(image, &blobs, results, options.strict)?;
         // Step 2: the final filesystem, then the other plugins.
-        let tracked: HashSet<(usize, String)> = settled
-            .kept_lists
-            .iter()
-            .enumerate()
-            .flat_map(|(index, kept)| kept.iter().map(move |k| (index, k.data.path.clone())))
-            .chain(
-                settled
-                    .sent_early
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(index, paths)| paths.iter().map(move |p| (index, p.clone()))),
-            )
-            .collect();
-        let overlay = Arc::new(Overlay::build(&settled.entry_lists, &tracked));
-        let contents: HashMap<String, Arc<FileData>> = settled
-            .kept_lists
-            .iter()
-            .enumerate()
-            .flat_map(|(index, kept)| kept.iter().map(move |k| (index, k)))
-            .filter(|(index, k)| overlay.is_final(*index, &k.data.path))
-            .map(|(_, k)| (k.data.path.clone(), Arc::clone(&k.data)))
-            .collect();
-        let snapshot: Arc<dyn Snapshot> =
-            Arc::new(ImageSnapshot::new(Arc::clone(&overlay), contents));
-        let os = identify_os(snapshot.as_ref());
-
-        let mut dispatched: u64 = settled
-            .sent_early
-            .iter()
-            .map(|paths| paths.len() as u64)
-            .sum();
-        for (index, kept) in settled.kept_lists.into_iter().enumerate() {
-            for file in kept {
-                // Late plugins see the image as it runs: final versions only.
-                if file.plugins.is_empty() || !overlay.is_final(index, &file.data.path) {
-                    continue;
-                }
-                dispatched += 1;
-                let _ = sender.send(Job::File {
-                    file: file.data,
-                    snapshot: Arc::clone(&snapshot),
-                    plugins: file.plugins,
-                    removed_in: None,
-                });
-            }
-        }
-        if !config_plugins.is_empty() {
-            let json: Arc<str> = Arc::from(String::from_utf8_lossy(&image.config_json).as_ref());
-            let _ = sender.send(Job::Config {
-                json,
-                snapshot,
-                plugins: config_plugins,
-            });
-        }
-        Ok((
-            settled.outcomes,
-            settled.errors,
-            settled.files_walked,
-            settled.broken,
-            overlay,
-            os,
-            dispatched,
-        ))
+        Ok(dispatch_final(image, settled, config_plugins, sender))
     })?;
-    let (outcomes, errors, files_walked, broken, overlay, os, dispatched) = step?;
+    let streamed = step?;
+    Ok(finish(image, pooled, streamed))
+}
 
-    // Early calls ran before the layers were verified and before the final
-    // filesystem existed: drop what came from broken layers, and say which
-    // file versions a later layer removed.
+/// Early calls ran before the layers were verified and before the final
+/// filesystem existed: drop what came from broken layers, say which file
+/// versions a later layer removed, and keep only packages of final files.
+fn finish(image: &Image, pooled: PoolOutput, streamed: Streamed) -> DispatchOutput {
+    let Streamed {
+        outcomes,
+        errors,
+        files_walked,
+        broken,
+        overlay,
+        os,
+        dispatched,
+    } = streamed;
+    let intact = |layer: Option<usize>| {
+        !layer.is_some_and(|index| broken.get(index).copied().unwrap_or(true))
+    };
     let findings = pooled
         .findings
         .into_iter()
-        .filter(|f| {
-            !f.layer
-                .is_some_and(|index| broken.get(index).copied().unwrap_or(true))
-        })
+        .filter(|f| intact(f.layer))
         .map(|mut f| {
             if let Some(index) = f.layer {
-                f.removed_in = overlay.removed_in(index, &f.path);
+                f.removed_in = overlay.removed_in(index, f.path.as_bytes());
             }
             f
         })
         .collect();
-
-    // Early plugins reported packages before finality was known: keep the
-    // ones from file versions in the final filesystem of intact layers.
     let packages = pooled
         .packages
         .into_iter()
         .filter(|p| {
-            p.layer.is_none_or(|index| {
-                !broken.get(index).copied().unwrap_or(true) && overlay.is_final(index, &p.path)
-            })
+            intact(p.layer)
+                && p.layer
+                    .is_none_or(|index| overlay.is_final(index, p.path.as_bytes()))
         })
         .collect();
-    Ok(DispatchOutput {
+    let notes = pooled
+        .notes
+        .into_iter()
+        .filter(|n| intact(n.layer))
+        .collect();
+    let complete = errors.is_empty();
+    DispatchOutput {
         findings,
         packages,
+        notes,
+        complete,
         runs: pooled.runs,
         files_walked,
         files_dispatched: dispatched,
@@ -550,7 +636,7 @@ pub fn analyze(
             os,
             layers: outcomes,
         }),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -565,5 +651,22 @@ mod tests {
         assert_eq!(os.id, "debian");
         assert_eq!(os.version_id, "12");
         assert_eq!(os.pretty_name, "Debian GNU/Linux 12 (bookworm)");
+    }
+
+    #[test]
+    fn a_repeated_blob_is_streamed_once() {
+        let layer = |index: usize, blob: &str| LayerInfo {
+            index,
+            diff_id: String::new(),
+            digest: None,
+            size: 0,
+            created_by: None,
+            blob_path: blob.to_string(),
+        };
+        let layers = vec![layer(0, "a"), layer(1, "b"), layer(2, "a"), layer(3, "a")];
+        assert_eq!(
+            distinct_blobs(&layers),
+            vec![(0, vec![0, 2, 3]), (1, vec![1])]
+        );
     }
 }

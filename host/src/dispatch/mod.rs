@@ -22,83 +22,38 @@ pub use pool::default_workers;
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use serde::Serialize;
 
+use crate::model::{ImageScan, Note, PluginRun, RawFinding, RawPackage};
 use crate::plugin::{Plugin, PluginSet};
-use crate::runtime::host_api::LogLine;
-use crate::runtime::{CallResult, CallStatus, wit};
+use crate::runtime::{CallResult, CallStatus};
 use crate::source::Target;
 use crate::walk::WalkLimits;
 use crate::walk::layer::LayerLimits;
 
-pub use image::{ImageScan, LayerOutcome, OsRelease};
-
 /// Error messages and log lines kept per plugin.
 const KEPT_MESSAGES: usize = 10;
 
-/// A finding as the plugin reported it, with where the host saw it.
-#[derive(Debug)]
-pub struct RawFinding {
-    /// Index of the plugin in the [`PluginSet`].
-    pub plugin: usize,
-    /// In-target path of the file analysed.
-    pub path: String,
-    /// Index of the image layer the file version comes from.
-    pub layer: Option<usize>,
-    /// The layer that removed or replaced that file version, if any.
-    pub removed_in: Option<usize>,
-    /// What the plugin reported.
-    pub finding: wit::Finding,
+/// Adds one call's outcome to a plugin's run.
+pub(crate) trait RecordCall {
+    /// Counts the call, its errors, drops and caps hit, and keeps its logs.
+    fn record(&mut self, path: &str, result: &CallResult);
+    /// Counts a call that could not be made (no instance).
+    fn record_failure(&mut self, path: &str, message: &str);
+    /// Adds another worker's run.
+    fn absorb(&mut self, other: PluginRun);
 }
 
-/// A package as a plugin reported it, with the file it was found in.
-#[derive(Debug)]
-pub struct RawPackage {
-    /// Index of the plugin in the [`PluginSet`].
-    pub plugin: usize,
-    /// In-target path of the file it was found in.
-    pub path: String,
-    /// Index of the image layer that file version comes from.
-    pub layer: Option<usize>,
-    /// What the plugin reported.
-    pub package: wit::InstalledPackage,
-}
-
-/// How one plugin's calls went.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct PluginRun {
-    /// Calls made.
-    pub calls: u64,
-    /// Calls that returned an error or trapped.
-    pub failed: u64,
-    /// Calls interrupted at the deadline.
-    pub timed_out: u64,
-    /// Calls that hit the memory cap.
-    pub out_of_memory: u64,
-    /// Calls not made because the plugin had been disabled.
-    pub skipped_calls: u64,
-    /// Findings refused past the per-call cap.
-    pub dropped_findings: u64,
-    /// Findings rejected for naming an undeclared rule (set by merge).
-    pub rejected_findings: u64,
-    /// Log lines dropped past the cap.
-    pub dropped_logs: u64,
-    /// The first error messages.
-    pub errors: Vec<String>,
-    /// The first log lines.
-    pub logs: Vec<LogLine>,
-    /// Time spent inside the plugin, in milliseconds (not in the JSON
-    /// output: the same input must give the same bytes).
-    #[serde(skip)]
-    pub busy_ms: u64,
-}
-
-impl PluginRun {
-    pub(crate) fn record(&mut self, path: &str, result: &CallResult) {
+impl RecordCall for PluginRun {
+    fn record(&mut self, path: &str, result: &CallResult) {
         self.calls += 1;
         self.busy_ms += result.elapsed.as_millis() as u64;
         self.dropped_findings += result.report.dropped_findings;
+        self.dropped_packages += result.report.dropped_packages;
+        self.dropped_notes += result.report.dropped_notes;
         self.dropped_logs += result.report.dropped_logs;
+        for cap in &result.report.caps_hit {
+            note_cap(self, cap);
+        }
         let error = match &result.status {
             CallStatus::Ok => None,
             CallStatus::Failed(message) => {
@@ -115,7 +70,7 @@ impl PluginRun {
             }
         };
         if let Some(error) = error {
-            self.note_error(error);
+            note_error(self, error);
         }
         for line in &result.report.logs {
             if self.logs.len() < KEPT_MESSAGES {
@@ -126,16 +81,10 @@ impl PluginRun {
         }
     }
 
-    pub(crate) fn record_failure(&mut self, path: &str, message: &str) {
+    fn record_failure(&mut self, path: &str, message: &str) {
         self.calls += 1;
         self.failed += 1;
-        self.note_error(format!("{path}: {message}"));
-    }
-
-    fn note_error(&mut self, error: String) {
-        if self.errors.len() < KEPT_MESSAGES {
-            self.errors.push(error);
-        }
+        note_error(self, format!("{path}: {message}"));
     }
 
     fn absorb(&mut self, other: PluginRun) {
@@ -145,17 +94,37 @@ impl PluginRun {
         self.out_of_memory += other.out_of_memory;
         self.skipped_calls += other.skipped_calls;
         self.dropped_findings += other.dropped_findings;
+        self.dropped_packages += other.dropped_packages;
+        self.dropped_notes += other.dropped_notes;
         self.rejected_findings += other.rejected_findings;
         self.dropped_logs += other.dropped_logs;
         self.busy_ms += other.busy_ms;
+        for cap in &other.caps_hit {
+            note_cap(self, cap);
+        }
         for error in other.errors {
-            self.note_error(error);
+            note_error(self, error);
         }
         for line in other.logs {
             if self.logs.len() < KEPT_MESSAGES {
                 self.logs.push(line);
             }
         }
+    }
+}
+
+fn note_error(run: &mut PluginRun, error: String) {
+    if run.errors.len() < KEPT_MESSAGES {
+        run.errors.push(error);
+    }
+}
+
+fn note_cap(run: &mut PluginRun, cap: &str) {
+    if let Err(at) = run
+        .caps_hit
+        .binary_search_by(|known| known.as_str().cmp(cap))
+    {
+        run.caps_hit.insert(at, cap.to_string());
     }
 }
 
@@ -172,6 +141,10 @@ pub struct DispatchOptions {
     pub layer_limits: LayerLimits,
     /// Most file bytes an image scan keeps in memory between its phases.
     pub max_kept_bytes: u64,
+    /// Most file bytes a directory scan reads.
+    pub max_tree_bytes: u64,
+    /// Most bytes of findings, packages and notes kept per plugin.
+    pub plugin_budget_bytes: u64,
     /// Fail the scan on the first broken layer instead of skipping it.
     pub strict: bool,
     /// Draw a progress line on stderr (when it is a terminal).
@@ -186,10 +159,23 @@ impl Default for DispatchOptions {
             walk_limits: WalkLimits::default(),
             layer_limits: LayerLimits::default(),
             max_kept_bytes: 2 << 30,
+            max_tree_bytes: 64 << 30,
+            plugin_budget_bytes: crate::runtime::Limits::default().max_bytes_per_plugin,
             strict: false,
             progress: false,
         }
     }
+}
+
+/// A note with the plugin that left it and the layer of its file.
+#[derive(Debug)]
+pub struct RawNote {
+    /// Index of the plugin in the [`PluginSet`].
+    pub plugin: usize,
+    /// The image layer of the file it was left from.
+    pub layer: Option<usize>,
+    /// The note.
+    pub note: Note,
 }
 
 /// Everything the analyze phase produced.
@@ -198,6 +184,10 @@ pub struct DispatchOutput {
     pub findings: Vec<RawFinding>,
     /// Packages found in files of the final filesystem.
     pub packages: Vec<RawPackage>,
+    /// Notes plugins left for their post-scan calls.
+    pub notes: Vec<RawNote>,
+    /// False when part of the target was left out (a layer, a bound hit).
+    pub complete: bool,
     /// Per plugin, in [`PluginSet`] order.
     pub runs: Vec<PluginRun>,
     /// Regular files met.
@@ -220,6 +210,9 @@ pub fn analyze(
         Target::Files(tree) => files::analyze(tree, set, options)?,
         Target::Image { image, .. } => image::analyze(image, set, options)?,
     };
+    output
+        .notes
+        .sort_by(|a, b| (a.plugin, &a.note).cmp(&(b.plugin, &b.note)));
     // Workers finish in any order; sort what they noted so output is stable.
     for run in &mut output.runs {
         run.errors.sort();
@@ -261,15 +254,15 @@ impl Matcher {
         let mut keyword_list: Vec<String> = Vec::new();
         let mut keyword_owners: Vec<Vec<(usize, u32)>> = Vec::new();
         for (index, plugin) in plugins.iter().enumerate() {
-            for glob in &plugin.interests.path_globs {
+            for glob in &plugin.info.interests.path_globs {
                 let compiled = GlobBuilder::new(glob)
                     .literal_separator(true)
                     .build()
-                    .with_context(|| format!("plugin {}: glob {glob:?}", plugin.id))?;
+                    .with_context(|| format!("plugin {}: glob {glob:?}", plugin.info.id))?;
                 globs.add(compiled);
                 glob_owner.push(index);
             }
-            for (position, keyword) in plugin.interests.keywords.iter().enumerate() {
+            for (position, keyword) in plugin.info.interests.keywords.iter().enumerate() {
                 let keyword = keyword.to_ascii_lowercase();
                 let owner = (index, position as u32);
                 match keyword_list.iter().position(|k| *k == keyword) {
@@ -303,10 +296,13 @@ impl Matcher {
             keyword_owners,
             wants_keywords: plugins
                 .iter()
-                .map(|p| !p.interests.keywords.is_empty())
+                .map(|p| !p.info.interests.keywords.is_empty())
                 .collect(),
-            max_size: plugins.iter().map(|p| p.interests.max_file_size).collect(),
-            mode_masks: plugins.iter().map(|p| p.interests.mode_mask).collect(),
+            max_size: plugins
+                .iter()
+                .map(|p| p.info.interests.max_file_size)
+                .collect(),
+            mode_masks: plugins.iter().map(|p| p.info.interests.mode_mask).collect(),
         })
     }
 

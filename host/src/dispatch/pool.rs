@@ -1,6 +1,7 @@
-//! The worker pool: files in a bounded queue, one instance per worker and
+//! The worker pool: jobs in a bounded queue, one instance per worker and
 //! plugin, a fresh instance after a trap, plugins switched off after a
-//! timeout or out-of-memory (every further call would cost as much).
+//! timeout (or after repeated failures), and every call's output drawn
+//! from its plugin's per-scan budget.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -9,9 +10,10 @@ use std::thread;
 use anyhow::{Result, anyhow};
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{PluginRun, RawFinding, RawPackage, Wanted};
+use super::{RawNote, RecordCall, Wanted};
+use crate::model::{PluginRun, RawFinding, RawPackage};
 use crate::plugin::Plugin;
-use crate::runtime::{CallStatus, Instance};
+use crate::runtime::{CallResult, CallStatus, Instance, OutputBudget};
 use crate::walk::{FileData, Snapshot};
 
 /// Failed calls after which a plugin is not called again in this scan.
@@ -27,9 +29,6 @@ pub enum Job {
         snapshot: Arc<dyn Snapshot>,
         /// The plugins to call, with their keywords found in the file.
         plugins: Vec<Wanted>,
-        /// For an image file version no longer in the final filesystem:
-        /// the layer that removed or replaced it.
-        removed_in: Option<usize>,
     },
     /// The image configuration, for the plugins that asked for it.
     Config {
@@ -42,24 +41,71 @@ pub enum Job {
     },
 }
 
-/// Per-plugin switches shared by the workers.
-struct Health {
+impl Job {
+    /// The calls this job asks for: (plugin, keywords found).
+    fn calls(&self) -> Vec<(usize, &[u32])> {
+        match self {
+            Job::File { plugins, .. } => plugins
+                .iter()
+                .map(|w| (w.plugin, w.keywords.as_slice()))
+                .collect(),
+            Job::Config { plugins, .. } => plugins.iter().map(|p| (*p, &[][..])).collect(),
+        }
+    }
+
+    /// In-target path (empty for the image config).
+    fn path(&self) -> &str {
+        match self {
+            Job::File { file, .. } => &file.path,
+            Job::Config { .. } => "",
+        }
+    }
+
+    /// The image layer of the file version.
+    fn layer(&self) -> Option<usize> {
+        match self {
+            Job::File { file, .. } => file.layer.as_ref().map(|tag| tag.index),
+            Job::Config { .. } => None,
+        }
+    }
+
+    /// Runs the job's call for one plugin on `instance`.
+    fn call(&self, instance: &mut Instance, keywords: &[u32]) -> CallResult {
+        match self {
+            Job::File { file, snapshot, .. } => {
+                instance.analyze_file(Arc::clone(file), Arc::clone(snapshot), keywords.to_vec())
+            }
+            Job::Config { json, snapshot, .. } => {
+                instance.analyze_config(json, Arc::clone(snapshot))
+            }
+        }
+    }
+}
+
+/// Per-plugin switches and budgets shared by the workers.
+pub(crate) struct Health {
     disabled: Vec<AtomicBool>,
     failures: Vec<AtomicU32>,
+    /// Each plugin's output budget for this scan.
+    pub budgets: Vec<Arc<OutputBudget>>,
 }
 
 impl Health {
-    fn new(count: usize) -> Self {
+    /// Fresh switches, and a budget of `budget_bytes` per plugin.
+    pub fn new(count: usize, budget_bytes: u64) -> Self {
         Health {
             disabled: (0..count).map(|_| AtomicBool::new(false)).collect(),
             failures: (0..count).map(|_| AtomicU32::new(0)).collect(),
+            budgets: (0..count)
+                .map(|_| Arc::new(OutputBudget::new(budget_bytes)))
+                .collect(),
         }
     }
 
     /// A timeout switches the plugin off at once (every further call
     /// would cost the full deadline); out-of-memory and other failures do
     /// after [`MAX_FAILURES`] (they are cheap, and may be one odd file).
-    fn observe(&self, plugin: usize, status: &CallStatus) {
+    pub fn observe(&self, plugin: usize, status: &CallStatus) {
         let disable = match status {
             CallStatus::Ok => false,
             CallStatus::TimedOut => true,
@@ -72,37 +118,87 @@ impl Health {
         }
     }
 
-    fn is_disabled(&self, plugin: usize) -> bool {
+    /// True once the plugin is switched off for this scan.
+    pub fn is_disabled(&self, plugin: usize) -> bool {
         self.disabled[plugin].load(Ordering::Relaxed)
     }
 }
 
 /// What the pool produced.
+#[derive(Default)]
 pub struct PoolOutput {
     /// Findings, unvalidated.
     pub findings: Vec<RawFinding>,
     /// Packages reported.
     pub packages: Vec<RawPackage>,
+    /// Notes left for post-scan.
+    pub notes: Vec<RawNote>,
     /// Per plugin.
     pub runs: Vec<PluginRun>,
+}
+
+impl PoolOutput {
+    fn for_plugins(count: usize) -> Self {
+        PoolOutput {
+            runs: vec![PluginRun::default(); count],
+            ..PoolOutput::default()
+        }
+    }
+
+    /// Keeps what one call reported, located at the job's file.
+    fn collect(&mut self, plugin: usize, job: &Job, result: CallResult) {
+        let (path, layer) = (job.path(), job.layer());
+        for finding in result.report.findings {
+            self.findings.push(RawFinding {
+                plugin,
+                path: path.to_string(),
+                layer,
+                removed_in: None,
+                finding,
+            });
+        }
+        for package in result.report.packages {
+            self.packages.push(RawPackage {
+                plugin,
+                path: path.to_string(),
+                layer,
+                package,
+            });
+        }
+        for note in result.report.notes {
+            self.notes.push(RawNote {
+                plugin,
+                layer,
+                note,
+            });
+        }
+    }
+
+    fn absorb(&mut self, other: PoolOutput) {
+        self.findings.extend(other.findings);
+        self.packages.extend(other.packages);
+        self.notes.extend(other.notes);
+        for (run, worker_run) in self.runs.iter_mut().zip(other.runs) {
+            run.absorb(worker_run);
+        }
+    }
 }
 
 /// Runs `workers` threads over the jobs that `feed` sends, then merges
 /// their results. `feed` runs on the calling thread.
 pub fn run<R>(
     plugins: &[Plugin],
+    health: &Health,
     workers: usize,
     feed: impl FnOnce(&Sender<Job>) -> R,
 ) -> Result<(PoolOutput, R)> {
-    let health = Health::new(plugins.len());
     let workers = workers.max(1);
     let (sender, receiver) = crossbeam_channel::bounded::<Job>(workers * 4);
     let (outputs, fed) = thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let receiver = receiver.clone();
-                let health = &health;
-                scope.spawn(move || run_worker(plugins, receiver, health))
+                scope.spawn(move || Worker::new(plugins, health).run(receiver))
             })
             .collect();
         drop(receiver);
@@ -112,116 +208,78 @@ pub fn run<R>(
         (outputs, fed)
     });
 
-    let mut findings = Vec::new();
-    let mut packages = Vec::new();
-    let mut runs = vec![PluginRun::default(); plugins.len()];
+    let mut merged = PoolOutput::for_plugins(plugins.len());
     for output in outputs {
-        let output = output.map_err(|_| anyhow!("a dispatch worker panicked"))?;
-        findings.extend(output.findings);
-        packages.extend(output.packages);
-        for (run, worker_run) in runs.iter_mut().zip(output.runs) {
-            run.absorb(worker_run);
-        }
+        merged.absorb(output.map_err(|_| anyhow!("a dispatch worker panicked"))?);
     }
-    Ok((
-        PoolOutput {
-            findings,
-            packages,
-            runs,
-        },
-        fed,
-    ))
+    Ok((merged, fed))
 }
 
-fn run_worker(plugins: &[Plugin], jobs: Receiver<Job>, health: &Health) -> PoolOutput {
-    let mut instances: Vec<Option<Instance>> = (0..plugins.len()).map(|_| None).collect();
-    let mut output = PoolOutput {
-        findings: Vec::new(),
-        packages: Vec::new(),
-        runs: vec![PluginRun::default(); plugins.len()],
-    };
-    for job in jobs {
-        let (calls, path, layer, removed_in): (Vec<(usize, &[u32])>, _, _, _) = match &job {
-            Job::File {
-                file,
-                plugins,
-                removed_in,
-                ..
-            } => (
-                plugins
-                    .iter()
-                    .map(|w| (w.plugin, w.keywords.as_slice()))
-                    .collect(),
-                file.path.as_str(),
-                file.layer.as_ref().map(|tag| tag.index),
-                *removed_in,
-            ),
-            Job::Config { plugins, .. } => (
-                plugins.iter().map(|p| (*p, &[][..])).collect(),
-                "",
-                None,
-                None,
-            ),
+/// One worker thread: its instances (one per plugin, made on first use)
+/// and what its calls produced.
+struct Worker<'a> {
+    plugins: &'a [Plugin],
+    health: &'a Health,
+    instances: Vec<Option<Instance>>,
+    output: PoolOutput,
+}
+
+impl<'a> Worker<'a> {
+    fn new(plugins: &'a [Plugin], health: &'a Health) -> Self {
+        Worker {
+            plugins,
+            health,
+            instances: (0..plugins.len()).map(|_| None).collect(),
+            output: PoolOutput::for_plugins(plugins.len()),
+        }
+    }
+
+    fn run(mut self, jobs: Receiver<Job>) -> PoolOutput {
+        for job in jobs {
+            for (plugin, keywords) in job.calls() {
+                self.call(plugin, &job, keywords);
+            }
+        }
+        self.output
+    }
+
+    /// One call of `plugin` for `job`, on this worker's instance.
+    fn call(&mut self, plugin: usize, job: &Job, keywords: &[u32]) {
+        let label = match job.path() {
+            "" => "image config",
+            path => path,
         };
-        let label = if path.is_empty() {
-            "image config"
-        } else {
-            path
+        if self.health.is_disabled(plugin) {
+            self.output.runs[plugin].skipped_calls += 1;
+            return;
+        }
+        let Some(mut instance) = self.instance(plugin, label) else {
+            return;
         };
-        for (index, keywords) in calls {
-            let run = &mut output.runs[index];
-            if health.is_disabled(index) {
-                run.skipped_calls += 1;
-                continue;
-            }
-            let mut instance = match instances[index].take() {
-                Some(instance) => instance,
-                None => match plugins[index].component.instantiate() {
-                    Ok(instance) => instance,
-                    Err(err) => {
-                        run.record_failure(label, &format!("{err:#}"));
-                        health.observe(index, &CallStatus::Failed(String::new()));
-                        continue;
-                    }
-                },
-            };
-            let result = match &job {
-                Job::File { file, snapshot, .. } => {
-                    instance.analyze_file(Arc::clone(file), Arc::clone(snapshot), keywords.to_vec())
-                }
-                Job::Config { json, snapshot, .. } => {
-                    instance.analyze_config(json, Arc::clone(snapshot))
-                }
-            };
-            run.record(label, &result);
-            health.observe(index, &result.status);
-            if result.instance_reusable() {
-                instances[index] = Some(instance);
-            }
-            for finding in result.report.findings {
-                output.findings.push(RawFinding {
-                    plugin: index,
-                    path: path.to_string(),
-                    layer,
-                    removed_in,
-                    finding,
-                });
-            }
-            // A package in a file version that a later layer removed is
-            // not installed in the image.
-            if removed_in.is_none() {
-                for package in result.report.packages {
-                    output.packages.push(RawPackage {
-                        plugin: index,
-                        path: path.to_string(),
-                        layer,
-                        package,
-                    });
-                }
+        let result = job.call(&mut instance, keywords);
+        self.output.runs[plugin].record(label, &result);
+        self.health.observe(plugin, &result.status);
+        if result.instance_reusable() {
+            self.instances[plugin] = Some(instance);
+        }
+        self.output.collect(plugin, job, result);
+    }
+
+    /// This worker's instance of `plugin`, made if it has none.
+    fn instance(&mut self, plugin: usize, label: &str) -> Option<Instance> {
+        if let Some(instance) = self.instances[plugin].take() {
+            return Some(instance);
+        }
+        match self.plugins[plugin].instantiate(&self.health.budgets[plugin]) {
+            Ok(instance) => Some(instance),
+            Err(err) => {
+                self.output.runs[plugin].record_failure(label, &format!("{err:#}"));
+                self.health
+                    .observe(plugin, &CallStatus::Failed(String::new()));
+                None
             }
         }
     }
-    output
 }
 
 /// Default worker count: the machine's parallelism.

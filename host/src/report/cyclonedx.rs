@@ -6,9 +6,9 @@
 
 use serde_json::{Value, json};
 
-use crate::plugin::Severity;
+use crate::model::ScanResult;
+use crate::model::Severity;
 use crate::report::content_uuid;
-use crate::scan::ScanResult;
 
 fn rating(severity: Severity) -> &'static str {
     match severity {

@@ -1,7 +1,6 @@
 //! Report: renders a [`ScanResult`] in the format the user chose.
 
 mod cyclonedx;
-pub mod progress;
 mod rules_doc;
 mod sarif;
 mod spdx;
@@ -10,11 +9,9 @@ mod table;
 pub use rules_doc::rules_markdown;
 
 use anyhow::Result;
-use sha2::{Digest, Sha256};
 
-use crate::plugin::PluginSet;
-use crate::runtime::hex;
-use crate::scan::ScanResult;
+use crate::digest::sha256_hex;
+use crate::model::{PluginInfo, ScanResult};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -32,12 +29,18 @@ pub enum Format {
     SpdxJson,
 }
 
-/// Renders `result`. `color` adds ANSI colours to the table.
-pub fn render(result: &ScanResult, set: &PluginSet, format: Format, color: bool) -> Result<String> {
+/// Renders `result`; `plugins` describe the rules (SARIF lists them all).
+/// `color` adds ANSI colours to the table.
+pub fn render(
+    result: &ScanResult,
+    plugins: &[PluginInfo],
+    format: Format,
+    color: bool,
+) -> Result<String> {
     Ok(match format {
         Format::Table => table::render(result, color),
         Format::Json => pretty(result)?,
-        Format::Sarif => pretty(&sarif::build(result, set))?,
+        Format::Sarif => pretty(&sarif::build(result, plugins))?,
         Format::Cyclonedx => pretty(&cyclonedx::build(result))?,
         Format::SpdxJson => pretty(&spdx::build(result))?,
     })
@@ -53,7 +56,7 @@ fn pretty(value: &impl serde::Serialize) -> Result<String> {
 /// A version-4-shaped UUID derived from `seed`, so the same document gets
 /// the same id (CycloneDX serial numbers, SPDX namespaces).
 fn content_uuid(seed: &str) -> String {
-    let digest = hex(&Sha256::digest(seed.as_bytes()));
+    let digest = sha256_hex(seed.as_bytes());
     format!(
         "{}-{}-4{}-8{}-{}",
         &digest[0..8],

@@ -6,8 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::plugin::{PluginSet, Severity};
-use crate::scan::ScanResult;
+use crate::model::{PluginInfo, ScanResult, Severity};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -42,10 +41,10 @@ fn uri(path: &str) -> String {
 }
 
 /// Builds the SARIF log.
-pub fn build(result: &ScanResult, set: &PluginSet) -> Value {
+pub fn build(result: &ScanResult, plugins: &[PluginInfo]) -> Value {
     let mut rule_ids: Vec<String> = Vec::new();
     let mut rules: Vec<Value> = Vec::new();
-    for plugin in &set.plugins {
+    for plugin in plugins {
         for rule in &plugin.rules {
             let id = format!("{}/{}", plugin.id, rule.id);
             let mut entry = json!({
@@ -65,6 +64,9 @@ pub fn build(result: &ScanResult, set: &PluginSet) -> Value {
             });
             if let Some(first) = rule.references.first() {
                 entry["helpUri"] = json!(first);
+            }
+            if !rule.aliases.is_empty() {
+                entry["properties"]["aliases"] = json!(rule.aliases);
             }
             rule_ids.push(id);
             rules.push(entry);
@@ -104,6 +106,9 @@ pub fn build(result: &ScanResult, set: &PluginSet) -> Value {
             }
             if let Some(field) = &finding.field_path {
                 properties["fieldPath"] = json!(field);
+            }
+            for property in &finding.properties {
+                properties[&property.name] = json!(property.value);
             }
             let mut text = finding.message.clone();
             if let Some(secret) = &finding.secret {

@@ -10,16 +10,15 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
-use crate::merge::Package;
+use crate::digest::sha256_hex;
+use crate::model::Package;
+use crate::model::ScanResult;
 use crate::report::content_uuid;
-use crate::runtime::hex;
-use crate::scan::ScanResult;
 
 /// `SPDXRef-` ids hold letters, digits, `.` and `-` only.
 fn spdx_id(kind: &str, seed: &str) -> String {
-    let digest = hex(&Sha256::digest(seed.as_bytes()));
+    let digest = sha256_hex(seed.as_bytes());
     format!("SPDXRef-{kind}-{}", &digest[..16])
 }
 

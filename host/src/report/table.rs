@@ -2,13 +2,24 @@
 //! severity, most severe first, with counts; an image's by layer (with the
 //! command that created it), then file. Then one line per plugin saying how
 //! it fared, and the problems met.
+//!
+//! Every field that came from a plugin or an image (paths, field paths,
+//! secrets, messages, image names, history commands, OS names, errors) is
+//! passed through [`crate::text::sanitize`] here, whatever stage produced
+//! it: nothing printed can carry a terminal escape.
 
 use std::fmt::Write;
 
-use crate::dispatch::ImageScan;
-use crate::merge::Finding;
-use crate::plugin::Severity;
-use crate::scan::{PluginStatus, ScanResult};
+use crate::model::Finding;
+use crate::model::ImageScan;
+use crate::model::Severity;
+use crate::model::{PluginStatus, ScanResult};
+use crate::text::sanitize;
+
+/// A field for the terminal: control characters escaped, length capped.
+fn clean(text: &str) -> String {
+    sanitize(text, 8 << 10)
+}
 
 fn paint(text: &str, code: &str, color: bool) -> String {
     if color {
@@ -35,7 +46,10 @@ pub fn render(result: &ScanResult, color: bool) -> String {
     let _ = writeln!(
         out,
         "{} ({:?}): {} files, {} analyzed by plugins",
-        result.target.name, result.target.kind, summary.files_walked, summary.files_analyzed
+        clean(&result.target.name),
+        result.target.kind,
+        summary.files_walked,
+        summary.files_analyzed
     );
     match &result.target.image {
         Some(image) => render_image(&mut out, result, image, color),
@@ -61,48 +75,67 @@ pub fn render(result: &ScanResult, color: bool) -> String {
             PluginStatus::Failed => paint("failed", "31", color),
             PluginStatus::TimedOut => paint("timed out", "31", color),
             PluginStatus::OutOfMemory => paint("out of memory", "31", color),
+            PluginStatus::Truncated => paint("truncated (an output cap was hit)", "31", color),
         };
         let _ = writeln!(
             out,
             "  {} {}: {status}, {} calls",
-            plugin.id, plugin.version, plugin.run.calls
+            plugin.id,
+            clean(&plugin.version),
+            plugin.run.calls
         );
         for error in &plugin.run.errors {
-            let _ = writeln!(out, "    {error}");
+            let _ = writeln!(out, "    {}", clean(error));
         }
-        if plugin.run.dropped_findings > 0 {
+        if !plugin.run.caps_hit.is_empty() {
             let _ = writeln!(
                 out,
-                "    {} findings dropped past the per-call cap",
-                plugin.run.dropped_findings
+                "    caps hit: {} ({} findings, {} packages, {} notes dropped)",
+                plugin.run.caps_hit.join(", "),
+                plugin.run.dropped_findings,
+                plugin.run.dropped_packages,
+                plugin.run.dropped_notes
             );
         }
     }
+    if !result.complete {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                "INCOMPLETE: part of the target could not be scanned (see the warnings below)",
+                "1;31",
+                color
+            )
+        );
+    }
     for error in &result.errors {
-        let _ = writeln!(out, "warning: {error}");
+        let _ = writeln!(out, "warning: {}", clean(error));
     }
     out
 }
 
 fn location(finding: &Finding) -> String {
     match (finding.start_line, finding.end_line) {
-        (Some(start), Some(end)) if end > start => format!("{}:{start}-{end}", finding.path),
-        (Some(start), _) => format!("{}:{start}", finding.path),
+        (Some(start), Some(end)) if end > start => {
+            format!("{}:{start}-{end}", clean(&finding.path))
+        }
+        (Some(start), _) => format!("{}:{start}", clean(&finding.path)),
         _ if finding.path.is_empty() => "image config".to_string(),
-        _ => finding.path.clone(),
+        _ => clean(&finding.path),
     }
 }
 
 fn detail(out: &mut String, finding: &Finding) {
     if let Some(field) = &finding.field_path {
-        let _ = write!(out, "  {field}");
+        let _ = write!(out, "  {}", clean(field));
     }
     if let Some(secret) = &finding.secret {
-        let _ = write!(out, "  {secret}");
+        let _ = write!(out, "  {}", clean(secret));
     }
     let _ = writeln!(out);
     if finding.message != finding.title {
-        let _ = writeln!(out, "      {}", finding.message);
+        let _ = writeln!(out, "      {}", clean(&finding.message));
     }
 }
 
@@ -122,8 +155,8 @@ fn render_by_severity(out: &mut String, result: &ScanResult, color: bool) {
             let _ = writeln!(
                 out,
                 "  {}  {}",
-                paint(&finding.rule_id, "1", color),
-                finding.title
+                paint(&clean(&finding.rule_id), "1", color),
+                clean(&finding.title)
             );
             let _ = write!(out, "    {}", location(finding));
             detail(out, finding);
@@ -132,18 +165,18 @@ fn render_by_severity(out: &mut String, result: &ScanResult, color: bool) {
 }
 
 fn render_image(out: &mut String, result: &ScanResult, image: &ImageScan, color: bool) {
-    let name = image.reference.as_deref().unwrap_or(&result.target.name);
+    let name = clean(image.reference.as_deref().unwrap_or(&result.target.name));
     let os = image
         .os
         .as_ref()
-        .map_or("unknown OS".to_string(), |os| os.pretty_name.clone());
+        .map_or("unknown OS".to_string(), |os| clean(&os.pretty_name));
     let _ = writeln!(
         out,
         "\nImage {name} ({}, {os}, {} layers)",
         image.platform,
         image.layers.len()
     );
-    let _ = writeln!(out, "  config {}", image.config_digest);
+    let _ = writeln!(out, "  config {}", clean(&image.config_digest));
     // Config findings first, then each layer bottom up, files in order.
     let groups =
         std::iter::once(None).chain(image.layers.iter().map(|layer| Some(layer.info.index)));
@@ -162,11 +195,11 @@ fn render_image(out: &mut String, result: &ScanResult, image: &ImageScan, color:
             }
             Some(layer) => {
                 let command = layer.info.created_by.as_deref().unwrap_or("(no history)");
-                let short: String = command.chars().take(100).collect();
+                let short: String = clean(command).chars().take(100).collect();
                 let header = format!(
                     "Layer {} {}",
                     layer.info.index,
-                    short_digest(&layer.info.diff_id)
+                    clean(short_digest(&layer.info.diff_id))
                 );
                 let _ = writeln!(out, "\n{}  {short}", paint(&header, "1", color));
             }
@@ -185,7 +218,7 @@ fn render_image(out: &mut String, result: &ScanResult, image: &ImageScan, color:
                 let mut header = if finding.path.is_empty() {
                     "config".to_string()
                 } else {
-                    format!("/{}", finding.path)
+                    format!("/{}", clean(&finding.path))
                 };
                 if let Some(removed) = finding.removed_in_layer {
                     header.push_str(&format!(
@@ -207,7 +240,8 @@ fn render_image(out: &mut String, result: &ScanResult, image: &ImageScan, color:
             let _ = write!(
                 out,
                 "    {label:<9} {}{lines}  {}",
-                finding.rule_id, finding.title
+                clean(&finding.rule_id),
+                clean(&finding.title)
             );
             detail(out, finding);
         }

@@ -1,63 +1,100 @@
 //! On-disk cache of compiled components.
 //!
 //! Compiling a plugin with Cranelift takes hundreds of milliseconds; loading
-//! a compiled artifact takes a few. Artifacts are keyed by the component's
-//! sha256, the wasmtime version and a hash of the engine configuration, so a
-//! different engine never loads an artifact made for another.
+//! a compiled artifact takes a few. But an artifact is native code that
+//! wasmtime loads without checking (`Component::deserialize` is `unsafe`),
+//! so the cache is treated as what it is:
 //!
-//! Loading an artifact is `unsafe` in wasmtime (it is machine code), so each
-//! file carries a header with the sha256 of the artifact bytes; a file whose
-//! bytes do not match its header (tampered, truncated) is deleted and the
-//! component recompiled. Files are written to a temporary name and renamed,
-//! so a reader never sees half a file. Anyone who can write the cache
-//! directory can also rewrite the header: the cache directory must be as
-//! trusted as the binary (it lives under the user's own XDG cache).
+//! - the cache directory must belong to the user and must not be group- or
+//!   world-writable, or it is refused with an error saying so;
+//! - every entry carries an HMAC-SHA256 tag over the engine configuration
+//!   key, the component's sha256 and the artifact, made with a 32-byte key
+//!   kept outside the cache directory (`$XDG_CONFIG_HOME/bulkhead/cache.key`,
+//!   mode 0600). An entry whose tag does not verify (tampered, truncated,
+//!   or restored from another machine's cache, whose key differs) is
+//!   deleted and the component recompiled, never loaded.
+//!
+//! Entries are keyed by the component's sha256 and the wasmtime version and
+//! engine configuration, and written to a temporary name then renamed, so a
+//! reader never sees half a file.
 
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use sha2::{Digest, Sha256};
+use anyhow::{Context, Result, bail, ensure};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use wasmtime::Engine;
 
 /// Magic bytes at the start of every cache file.
-const MAGIC: &[u8; 8] = b"BHCWASM1";
+const MAGIC: &[u8; 8] = b"BHCWASM2";
+/// Length of the authentication key and of a tag.
+const KEY_BYTES: usize = 32;
 
 /// Where compiled components are kept.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CompileCache {
     dir: PathBuf,
+    key: [u8; KEY_BYTES],
     engine_key: String,
+}
+
+impl std::fmt::Debug for CompileCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompileCache")
+            .field("dir", &self.dir)
+            .field("engine_key", &self.engine_key)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a cache lookup found.
 pub enum Lookup {
-    /// A verified artifact.
+    /// An authenticated artifact.
     Hit(Vec<u8>),
     /// No artifact for this key.
     Miss,
-    /// An artifact whose checksum did not match; it was removed.
+    /// An artifact whose tag did not verify; it was removed.
     Rejected,
 }
 
 impl CompileCache {
-    /// A cache in `dir` for components compiled by `engine`.
-    pub fn new(dir: PathBuf, engine: &Engine) -> Self {
+    /// Opens (creating it, mode 0700, if missing) the cache in `dir`,
+    /// authenticated with the key in `key_file` (created if missing).
+    /// Refuses a directory or key file another user owns or others may
+    /// write.
+    pub fn open(dir: PathBuf, key_file: &Path) -> Result<CompileCache> {
+        create_private_dir(&dir)?;
+        check_private(&dir, "compile cache directory")?;
+        let key = load_or_create_key(key_file)?;
+        Ok(CompileCache {
+            dir,
+            key,
+            engine_key: String::new(),
+        })
+    }
+
+    /// The same cache, for components compiled by `engine`.
+    pub fn for_engine(mut self, engine: &Engine) -> Self {
         let mut hasher = DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
-        let engine_key = format!("wasmtime-{}-{:016x}", wasmtime_version(), hasher.finish());
-        CompileCache { dir, engine_key }
+        self.engine_key = format!("wasmtime-{}-{:016x}", wasmtime_version(), hasher.finish());
+        self
     }
 
     /// The default location: `$XDG_CACHE_HOME/bulkhead/compiled`, else
     /// `$HOME/.cache/bulkhead/compiled`.
     pub fn default_dir() -> Option<PathBuf> {
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|value| !value.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
-        Some(base.join("bulkhead").join("compiled"))
+        Some(xdg_dir("XDG_CACHE_HOME", ".cache")?.join("compiled"))
+    }
+
+    /// The default key file: `$XDG_CONFIG_HOME/bulkhead/cache.key`, else
+    /// `$HOME/.config/bulkhead/cache.key` (outside the cache directory).
+    pub fn default_key_file() -> Option<PathBuf> {
+        Some(xdg_dir("XDG_CONFIG_HOME", ".config")?.join("cache.key"))
     }
 
     /// The cache file for a component with this sha256.
@@ -73,7 +110,7 @@ impl CompileCache {
         let Ok(bytes) = fs::read(&path) else {
             return Lookup::Miss;
         };
-        match verify(&bytes) {
+        match self.verify(component_sha256, &bytes) {
             Some(artifact) => Lookup::Hit(artifact.to_vec()),
             None => {
                 let _ = fs::remove_file(&path);
@@ -86,12 +123,11 @@ impl CompileCache {
     pub fn put(&self, component_sha256: &str, artifact: &[u8]) -> Result<()> {
         let path = self.path_for(component_sha256);
         let dir = path.parent().context("cache path has a parent")?;
-        fs::create_dir_all(dir)
-            .with_context(|| format!("creating compile cache {}", dir.display()))?;
+        create_private_dir(dir)?;
         let temp = dir.join(format!(".{component_sha256}.{}.tmp", std::process::id()));
-        let mut contents = Vec::with_capacity(MAGIC.len() + 32 + artifact.len());
+        let mut contents = Vec::with_capacity(MAGIC.len() + KEY_BYTES + artifact.len());
         contents.extend_from_slice(MAGIC);
-        contents.extend_from_slice(&Sha256::digest(artifact));
+        contents.extend_from_slice(&self.tag(component_sha256, artifact));
         contents.extend_from_slice(artifact);
         fs::write(&temp, contents).with_context(|| format!("writing {}", temp.display()))?;
         fs::rename(&temp, &path).with_context(|| format!("renaming into {}", path.display()))?;
@@ -102,16 +138,119 @@ impl CompileCache {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+
+    fn mac(&self, component_sha256: &str) -> Hmac<Sha256> {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(self.engine_key.as_bytes());
+        mac.update(&[0]);
+        mac.update(component_sha256.as_bytes());
+        mac.update(&[0]);
+        mac
+    }
+
+    fn tag(&self, component_sha256: &str, artifact: &[u8]) -> [u8; KEY_BYTES] {
+        let mut mac = self.mac(component_sha256);
+        mac.update(artifact);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// The artifact inside a cache file, if its tag verifies.
+    fn verify<'a>(&self, component_sha256: &str, bytes: &'a [u8]) -> Option<&'a [u8]> {
+        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        if rest.len() < KEY_BYTES {
+            return None;
+        }
+        let (tag, artifact) = rest.split_at(KEY_BYTES);
+        let mut mac = self.mac(component_sha256);
+        mac.update(artifact);
+        mac.verify_slice(tag).ok().map(|()| artifact)
+    }
 }
 
-/// The artifact inside a cache file, if its checksum matches.
-fn verify(bytes: &[u8]) -> Option<&[u8]> {
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    if rest.len() < 32 {
-        return None;
+/// `$VAR/bulkhead`, else `$HOME/<fallback>/bulkhead`.
+fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    let base = std::env::var_os(var)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(fallback)))?;
+    Some(base.join("bulkhead"))
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
     }
-    let (sum, artifact) = rest.split_at(32);
-    (Sha256::digest(artifact).as_slice() == sum).then_some(artifact)
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))
+}
+
+/// Refuses `path` unless the current user owns it and no one else may
+/// write it.
+fn check_private(path: &Path, what: &str) -> Result<()> {
+    let meta = fs::symlink_metadata(path)
+        .with_context(|| format!("cannot read the {what} {}", path.display()))?;
+    let uid = current_uid();
+    ensure!(
+        meta.uid() == uid,
+        "refusing the {what} {}: it belongs to uid {}, not to this user (uid {uid}); \
+         compiled plugins are native code, so only a directory of your own is used",
+        path.display(),
+        meta.uid()
+    );
+    ensure!(
+        meta.mode() & 0o022 == 0,
+        "refusing the {what} {}: it is writable by group or others (mode {:o}); \
+         run `chmod go-w {}`",
+        path.display(),
+        meta.mode() & 0o777,
+        path.display()
+    );
+    Ok(())
+}
+
+fn current_uid() -> u32 {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    unsafe { libc::getuid() }
+}
+
+/// Reads the key, or creates it (32 random bytes, mode 0600).
+fn load_or_create_key(path: &Path) -> Result<[u8; KEY_BYTES]> {
+    if let Ok(bytes) = fs::read(path) {
+        check_private(path, "cache key file")?;
+        let key: [u8; KEY_BYTES] = bytes.as_slice().try_into().map_err(|_| {
+            anyhow::anyhow!(
+                "the cache key file {} is not {KEY_BYTES} bytes; delete it to make a new one",
+                path.display()
+            )
+        })?;
+        return Ok(key);
+    }
+    if let Some(parent) = path.parent() {
+        create_private_dir(parent)?;
+    }
+    let mut key = [0u8; KEY_BYTES];
+    getrandom::fill(&mut key).map_err(|err| anyhow::anyhow!("no randomness for the key: {err}"))?;
+    let mut file = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(file) => file,
+        // Another process made it first: use theirs.
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            return load_or_create_key(path);
+        }
+        Err(err) => bail!("cannot create the cache key {}: {err}", path.display()),
+    };
+    file.write_all(&key)
+        .with_context(|| format!("writing {}", path.display()))?;
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o600));
+    Ok(key)
 }
 
 /// The wasmtime version this binary was built with.
@@ -123,14 +262,25 @@ pub fn wasmtime_version() -> &'static str {
 mod tests {
     use super::*;
 
+    fn cache_in(dir: &Path, key: &str) -> CompileCache {
+        CompileCache::open(dir.join("cache"), &dir.join(key))
+            .expect("open")
+            .for_engine(&Engine::default())
+    }
+
     #[test]
-    fn tampered_artifacts_are_rejected() {
+    fn tampered_or_foreign_artifacts_are_rejected() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let engine = Engine::default();
-        let cache = CompileCache::new(dir.path().to_path_buf(), &engine);
+        let cache = cache_in(dir.path(), "key-a");
         cache.put("abc", b"machine code").expect("put");
         assert!(matches!(cache.get("abc"), Lookup::Hit(bytes) if bytes == b"machine code"));
 
+        // Written under another key (another machine's cache): rejected.
+        let foreign = cache_in(dir.path(), "key-b");
+        assert!(matches!(foreign.get("abc"), Lookup::Rejected));
+        assert!(matches!(cache.get("abc"), Lookup::Miss), "removed");
+
+        cache.put("abc", b"machine code").expect("put");
         let path = cache.path_for("abc");
         let mut bytes = fs::read(&path).expect("read");
         let last = bytes.len() - 1;
@@ -138,6 +288,18 @@ mod tests {
         fs::write(&path, bytes).expect("write");
         assert!(matches!(cache.get("abc"), Lookup::Rejected));
         assert!(!path.exists(), "a rejected artifact is removed");
-        assert!(matches!(cache.get("abc"), Lookup::Miss));
+    }
+
+    #[test]
+    fn shared_writable_directories_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let shared = dir.path().join("shared");
+        fs::create_dir(&shared).expect("mkdir");
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).expect("chmod");
+        let err = CompileCache::open(shared, &dir.path().join("key")).expect_err("refused");
+        assert!(
+            format!("{err:#}").contains("writable by group or others"),
+            "{err:#}"
+        );
     }
 }

@@ -1,6 +1,12 @@
 //! The `regex-set` host import: regexes compiled once per process (shared
 //! by every instance that asks for the same list) and run natively over a
 //! file's bytes, linear in the file's size.
+//!
+//! Both are CPU work the host does for the guest, so both are bounded: a
+//! pattern's compiled program is capped ([`SIZE_LIMIT`], with the lazy
+//! DFA's cache capped too), a plugin instance's patterns are counted
+//! (`Limits::max_regex_patterns`), and a search over a large file runs on a
+//! blocking thread the call's deadline can abandon.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -8,16 +14,19 @@ use std::sync::{Arc, Mutex};
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::walk::FileData;
-
 /// Most patterns in one set.
 pub const MAX_PATTERNS: usize = 256;
 /// Longest pattern source.
 pub const MAX_PATTERN_BYTES: usize = 4 << 10;
 /// Most matches one `find-all` returns.
 pub const MAX_MATCHES: u32 = 10_000;
-/// Compiled-program size limit per pattern.
-const SIZE_LIMIT: usize = 32 << 20;
+/// Compiled-program size limit per pattern (the secrets rules need well
+/// under 1 MiB each).
+pub const SIZE_LIMIT: usize = 2 << 20;
+/// Lazy DFA cache per pattern and search thread.
+const DFA_SIZE_LIMIT: usize = 4 << 20;
+/// Files up to this size are searched on the calling thread.
+const INLINE_SEARCH_BYTES: usize = 256 << 10;
 /// Pattern lists kept compiled.
 const MAX_CACHED_SETS: usize = 64;
 
@@ -68,6 +77,8 @@ impl RegexCache {
             }
             let regex = RegexBuilder::new(pattern)
                 .size_limit(SIZE_LIMIT)
+                .dfa_size_limit(DFA_SIZE_LIMIT)
+                .nest_limit(64)
                 .build()
                 .map_err(|err| format!("pattern {index} does not compile: {err}"))?;
             compiled.push(regex);
@@ -89,13 +100,30 @@ impl RegexCache {
     }
 }
 
-/// Runs one regex over a file: matches with their group-1 span and lines.
-pub fn find_all(
-    regex: &Regex,
-    file: &FileData,
-    max: u32,
-) -> Vec<super::v0_1_0::bulkhead::plugin::host::RegexMatch> {
-    let bytes = &file.bytes;
+/// True when a search over `len` bytes is cheap enough to run inline.
+pub fn runs_inline(len: usize) -> bool {
+    len <= INLINE_SEARCH_BYTES
+}
+
+/// One match, as both contract versions carry it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Whole match start.
+    pub start: u64,
+    /// Whole match end (exclusive).
+    pub end: u64,
+    /// Group 1 start (or the whole match's).
+    pub group_start: u64,
+    /// Group 1 end.
+    pub group_end: u64,
+    /// 1-based line of the group's first byte.
+    pub start_line: u32,
+    /// 1-based line of the group's last byte.
+    pub end_line: u32,
+}
+
+/// Runs one regex over `bytes`: matches with their group-1 span and lines.
+pub fn find_all(regex: &Regex, bytes: &[u8], max: u32) -> Vec<Match> {
     let mut line = 1u32;
     let mut counted_to = 0usize;
     let mut line_at = |offset: usize| {
@@ -120,7 +148,7 @@ pub fn find_all(
         let group = captures.get(1).unwrap_or(whole);
         let start_line = line_at(group.start());
         let end_line = line_at(group.end().saturating_sub(1).max(group.start()));
-        found.push(super::v0_1_0::bulkhead::plugin::host::RegexMatch {
+        found.push(Match {
             start: whole.start() as u64,
             end: whole.end() as u64,
             group_start: group.start() as u64,
@@ -158,12 +186,7 @@ mod tests {
             .expect("compiles");
         let again = cache.compile(&[r"key=(\w+)".to_string()]).expect("cached");
         assert!(Arc::ptr_eq(&set, &again), "the same list is compiled once");
-        let file = FileData {
-            path: "f".into(),
-            mode: 0,
-            layer: None,
-            bytes: b"a\nkey=one\n\nkey=two".to_vec(),
-        };
+        let file = b"a\nkey=one\n\nkey=two".to_vec();
         let found = find_all(&set[0], &file, 10);
         let spans: Vec<_> = found
             .iter()

@@ -1,89 +1,48 @@
 //! The plugin runtime: one wasmtime [`Engine`] per process, compiled
 //! components cached on disk, and sandboxed calls into plugin instances.
 //!
-//! Every call runs under a wall-clock deadline (epoch interruption driven by
-//! a ticker thread), a linear-memory cap (a [`wasmtime::ResourceLimiter`]),
-//! caps on what the host accepts back (findings, packages, string sizes, log
-//! lines; see [`host_api`]), and a WASI context with no preopened
-//! directory, no environment, no arguments and no network. A call that traps
-//! leaves its instance unusable, so the caller drops it and makes a new one
-//! from the [`wasmtime::component::InstancePre`] for the next call.
+//! Every call is a future on tokio ([`instance`]) under a hard wall-clock
+//! deadline that covers host work too: wasm code yields to the executor at
+//! every epoch tick and traps once the deadline has passed, and the whole
+//! call (WASI waits, regex work on blocking threads) is abandoned by
+//! `tokio::time::timeout` at the deadline. Memory is capped per instance,
+//! all memories and tables together ([`limits`]); what the host keeps of a
+//! plugin's reports is capped in counts and bytes ([`host_api`]). The WASI
+//! context grants nothing but a read-only data directory the user granted
+//! to that plugin.
+//!
+//! Plugins built against any contract version in [`contract::VERSIONS`]
+//! load side by side; past this module everything is in [`crate::model`]'s
+//! terms.
 
 pub mod cache;
+pub mod contract;
 pub mod host_api;
 pub mod host_regex;
+mod instance;
+pub mod limits;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Result, anyhow};
-use sha2::{Digest, Sha256};
-use wasmtime::component::{Component, HasSelf, Linker, Resource};
-use wasmtime::{Config, Engine, Store, Trap};
+use anyhow::{Result, anyhow, bail};
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine};
 
-use crate::walk::{FileData, Snapshot};
+use crate::digest::sha256_hex;
 use cache::{CompileCache, Lookup};
-use host_api::{CallReport, FileHandle, HostState};
+use contract::{v0_1_0, v0_2_0};
+use host_api::{HostState, InstanceEnv};
 
-/// Bindings for contract `bulkhead:plugin@0.1.0`. A later contract version
-/// gets a module of its own beside this one.
-pub mod v0_1_0 {
-    wasmtime::component::bindgen!({
-        path: "../wit/v0.1.0",
-        world: "bulkhead:plugin/scanner@0.1.0",
-        imports: { default: trappable },
-        with: {
-            "bulkhead:plugin/host.file": super::host_api::FileHandle,
-            "bulkhead:plugin/host.regex-set": super::host_regex::RegexSetHandle,
-        },
-    });
-}
+pub use contract::Declared;
+pub use instance::{CallResult, Instance, PostScanInput};
+pub use limits::{Limits, OutputBudget};
 
-pub use v0_1_0::bulkhead::plugin::types as wit;
-
-/// How often the epoch ticker advances; deadlines are rounded up to it.
+/// How often the epoch ticker advances: wasm yields to the executor at
+/// each tick, so a deadline is met within about one tick.
 const EPOCH_TICK: Duration = Duration::from_millis(5);
-
-/// The sandbox limits applied to every plugin call.
-#[derive(Clone, Debug)]
-pub struct Limits {
-    /// Wall-clock deadline of one call.
-    pub call_timeout: Duration,
-    /// Largest linear memory (bytes) an instance may grow to.
-    pub memory_bytes: usize,
-    /// Findings accepted from one call; later ones are dropped and counted.
-    pub max_findings_per_call: usize,
-    /// Packages accepted from one call.
-    pub max_packages_per_call: usize,
-    /// Longest string field accepted (longer ones are truncated).
-    pub max_string_bytes: usize,
-    /// Longest list field accepted (longer ones are cut).
-    pub max_list_items: usize,
-    /// Log lines kept from one call.
-    pub max_log_lines_per_call: usize,
-    /// Largest single `file.read` answered.
-    pub max_read_bytes: u32,
-    /// Largest file a plugin may `open` by path.
-    pub max_open_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            call_timeout: Duration::from_secs(10),
-            memory_bytes: 256 << 20,
-            max_findings_per_call: 10_000,
-            max_packages_per_call: 100_000,
-            max_string_bytes: 8 << 10,
-            max_list_items: 64,
-            max_log_lines_per_call: 100,
-            max_read_bytes: 1 << 20,
-            max_open_bytes: 64 << 20,
-        }
-    }
-}
 
 /// How a call ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,9 +51,9 @@ pub enum CallStatus {
     Ok,
     /// Returned an error, trapped or panicked; the message says which.
     Failed(String),
-    /// Interrupted at the deadline.
+    /// Interrupted at the deadline (wasm code or a host wait).
     TimedOut,
-    /// Tried to grow its memory past the cap.
+    /// Tried to grow its memory or tables past the cap.
     OutOfMemory,
 }
 
@@ -103,74 +62,89 @@ pub enum CallStatus {
 pub struct CacheStats {
     /// Components compiled with Cranelift in this process.
     pub compiled: AtomicU64,
-    /// Components loaded from a verified cache artifact.
+    /// Components loaded from an authenticated cache artifact.
     pub loaded: AtomicU64,
-    /// Cache artifacts rejected (checksum mismatch or refused by wasmtime).
+    /// Cache artifacts rejected (bad tag, refused by wasmtime).
     pub rejected: AtomicU64,
 }
 
-/// The process-wide engine, linker and compile cache.
-pub struct Runtime {
+/// What every instance of every component shares.
+pub(crate) struct Shared {
     engine: Engine,
-    linker: Linker<HostState>,
-    cache: Option<CompileCache>,
     limits: Limits,
-    stats: CacheStats,
     regexes: Arc<host_regex::RegexCache>,
+    tokio: tokio::runtime::Handle,
+}
+
+/// The process-wide engine, linkers and compile cache.
+pub struct Runtime {
+    shared: Arc<Shared>,
+    linker_v01: Linker<HostState>,
+    linker_v02: Linker<HostState>,
+    cache: Option<CompileCache>,
+    stats: CacheStats,
     ticker_stop: Arc<AtomicBool>,
+    /// Drives timers and blocking host work; shut down in the background
+    /// on drop so an abandoned regex search never holds the process.
+    tokio: Option<tokio::runtime::Runtime>,
 }
 
 impl Runtime {
-    /// Builds the engine and starts the epoch ticker. `cache_dir` `None`
+    /// Builds the engine and starts the epoch ticker. `cache` `None`
     /// disables the on-disk compile cache.
-    pub fn new(limits: Limits, cache_dir: Option<std::path::PathBuf>) -> Result<Self> {
+    pub fn new(limits: Limits, cache: Option<CompileCache>) -> Result<Self> {
         let mut config = Config::new();
         config.epoch_interruption(true);
         config.wasm_component_model(true);
+        // Each core module gets one memory; an instance's modules are
+        // counted together by the limiter.
+        config.wasm_multi_memory(false);
         config.max_wasm_stack(1 << 20);
+        config.async_stack_size(2 << 20);
         let engine = wt(Engine::new(&config), "creating the wasmtime engine")?;
 
-        let mut linker = Linker::new(&engine);
-        wt(
-            wasmtime_wasi::p2::add_to_linker_sync(&mut linker),
-            "linking the WASI interfaces",
-        )?;
-        wt(
+        let linker_v01 = linker(&engine, |linker| {
             v0_1_0::bulkhead::plugin::host::add_to_linker::<HostState, HasSelf<HostState>>(
-                &mut linker,
+                linker,
                 |state| state,
-            ),
-            "linking the bulkhead host interface",
-        )?;
+            )
+        })?;
+        let linker_v02 = linker(&engine, |linker| {
+            v0_2_0::bulkhead::plugin::host::add_to_linker::<HostState, HasSelf<HostState>>(
+                linker,
+                |state| state,
+            )
+        })?;
 
-        let ticker_stop = Arc::new(AtomicBool::new(false));
-        let ticking_engine = engine.clone();
-        let stop = Arc::clone(&ticker_stop);
-        thread::Builder::new()
-            .name("bulkhead-epoch".into())
-            .spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    thread::sleep(EPOCH_TICK);
-                    ticking_engine.increment_epoch();
-                }
-            })
-            .map_err(|err| anyhow!("starting the epoch ticker: {err}"))?;
-
-        let cache = cache_dir.map(|dir| CompileCache::new(dir, &engine));
+        let tokio = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(64)
+            .thread_name("bulkhead-runtime")
+            .enable_time()
+            .enable_io()
+            .build()
+            .map_err(|err| anyhow!("starting the async runtime: {err}"))?;
+        let ticker_stop = start_ticker(&engine)?;
+        let cache = cache.map(|cache| cache.for_engine(&engine));
         Ok(Runtime {
-            engine,
-            linker,
+            shared: Arc::new(Shared {
+                engine,
+                limits,
+                regexes: Arc::default(),
+                tokio: tokio.handle().clone(),
+            }),
+            linker_v01,
+            linker_v02,
             cache,
-            limits,
             stats: CacheStats::default(),
-            regexes: Arc::default(),
             ticker_stop,
+            tokio: Some(tokio),
         })
     }
 
     /// The limits every call runs under.
     pub fn limits(&self) -> &Limits {
-        &self.limits
+        &self.shared.limits
     }
 
     /// Compile-cache counters.
@@ -178,25 +152,43 @@ impl Runtime {
         &self.stats
     }
 
-    /// Compiles (or loads from the cache) a component and pre-links it.
+    /// Compiles (or loads from the cache) a component and pre-links it
+    /// against the contract version it exports.
     pub fn load(&self, wasm: &[u8]) -> Result<LoadedComponent> {
-        let sha256 = hex(&Sha256::digest(wasm));
+        let sha256 = sha256_hex(wasm);
         let component = self.compile_cached(wasm, &sha256)?;
-        let pre = wt(
-            self.linker.instantiate_pre(&component),
-            "the component does not fit the bulkhead:plugin@0.1.0 world",
-        )?;
-        let pre = wt(
-            v0_1_0::ScannerPre::new(pre),
-            "the component does not export bulkhead:plugin/plugin@0.1.0",
-        )?;
+        let ty = component.component_type();
+        let exports =
+            |version: &str| ty.get_export(&self.shared.engine, &contract::plugin_export(version));
+        let pre = if exports("0.2.0").is_some() {
+            let pre = wt(
+                self.linker_v02.instantiate_pre(&component),
+                "the component does not fit the bulkhead:plugin@0.2.0 world",
+            )?;
+            Pre::V02(wt(
+                v0_2_0::ScannerPre::new(pre),
+                "the component does not export bulkhead:plugin/plugin@0.2.0",
+            )?)
+        } else if exports("0.1.0").is_some() {
+            let pre = wt(
+                self.linker_v01.instantiate_pre(&component),
+                "the component does not fit the bulkhead:plugin@0.1.0 world",
+            )?;
+            Pre::V01(wt(
+                v0_1_0::ScannerPre::new(pre),
+                "the component does not export bulkhead:plugin/plugin@0.1.0",
+            )?)
+        } else {
+            bail!(
+                "the component exports no bulkhead:plugin/plugin interface this host knows (versions {})",
+                contract::VERSIONS.join(", ")
+            );
+        };
         Ok(LoadedComponent {
             pre,
             sha256,
-            engine: self.engine.clone(),
-            limits: self.limits.clone(),
-            regexes: Arc::clone(&self.regexes),
-            data_dir: None,
+            size: wasm.len(),
+            shared: Arc::clone(&self.shared),
         })
     }
 
@@ -204,10 +196,11 @@ impl Runtime {
         if let Some(cache) = &self.cache {
             match cache.get(sha256) {
                 Lookup::Hit(artifact) => {
-                    // SAFETY: the artifact was written by this host for this
-                    // engine configuration (the key includes both) and its
-                    // checksum matched the header written with it.
-                    match unsafe { Component::deserialize(&self.engine, &artifact) } {
+                    // SAFETY: the artifact carries a MAC made with this
+                    // user's key (kept outside the cache directory) over
+                    // the engine configuration, the component's sha256 and
+                    // the bytes: only this host, for this engine, wrote it.
+                    match unsafe { Component::deserialize(&self.shared.engine, &artifact) } {
                         Ok(component) => {
                             self.stats.loaded.fetch_add(1, Ordering::Relaxed);
                             return Ok(component);
@@ -224,7 +217,7 @@ impl Runtime {
             }
         }
         let artifact = wt(
-            self.engine.precompile_component(wasm),
+            self.shared.engine.precompile_component(wasm),
             "compiling the plugin component",
         )?;
         self.stats.compiled.fetch_add(1, Ordering::Relaxed);
@@ -234,7 +227,7 @@ impl Runtime {
         }
         // SAFETY: the artifact was produced just now by this engine.
         wt(
-            unsafe { Component::deserialize(&self.engine, &artifact) },
+            unsafe { Component::deserialize(&self.shared.engine, &artifact) },
             "loading the freshly compiled component",
         )
     }
@@ -243,202 +236,83 @@ impl Runtime {
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.ticker_stop.store(true, Ordering::Relaxed);
+        if let Some(tokio) = self.tokio.take() {
+            tokio.shutdown_background();
+        }
     }
+}
+
+fn linker(
+    engine: &Engine,
+    add_host: impl FnOnce(&mut Linker<HostState>) -> wasmtime::Result<()>,
+) -> Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
+    wt(
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker),
+        "linking the WASI interfaces",
+    )?;
+    wt(add_host(&mut linker), "linking the bulkhead host interface")?;
+    Ok(linker)
+}
+
+fn start_ticker(engine: &Engine) -> Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let ticking_engine = engine.clone();
+    let stopped = Arc::clone(&stop);
+    thread::Builder::new()
+        .name("bulkhead-epoch".into())
+        .spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                thread::sleep(EPOCH_TICK);
+                ticking_engine.increment_epoch();
+            }
+        })
+        .map_err(|err| anyhow!("starting the epoch ticker: {err}"))?;
+    Ok(stop)
+}
+
+/// A pre-linked component of one contract version.
+#[derive(Clone)]
+pub(crate) enum Pre {
+    V01(v0_1_0::ScannerPre<HostState>),
+    V02(v0_2_0::ScannerPre<HostState>),
 }
 
 /// A compiled, pre-linked component; instances are made from it cheaply.
 #[derive(Clone)]
 pub struct LoadedComponent {
-    pre: v0_1_0::ScannerPre<HostState>,
+    pre: Pre,
     sha256: String,
-    engine: Engine,
-    limits: Limits,
-    regexes: Arc<host_regex::RegexCache>,
-    data_dir: Option<Arc<std::path::PathBuf>>,
+    size: usize,
+    shared: Arc<Shared>,
 }
 
 impl LoadedComponent {
-    /// The same component, whose instances see `dir` read-only at `/data`.
-    pub fn with_data_dir(&self, dir: std::path::PathBuf) -> LoadedComponent {
-        LoadedComponent {
-            data_dir: Some(Arc::new(dir)),
-            ..self.clone()
-        }
-    }
-
     /// sha256 of the component bytes, hex.
     pub fn sha256(&self) -> &str {
         &self.sha256
     }
 
-    /// A fresh instance in a fresh store.
-    pub fn instantiate(&self) -> Result<Instance> {
-        let state = HostState::new(
-            self.limits.clone(),
-            Arc::clone(&self.regexes),
-            self.data_dir.as_deref().map(|dir| dir.as_path()),
-        )
-        .map_err(|err| anyhow!("opening the granted data directory: {err:#}"))?;
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|state| &mut state.limiter);
-        store.set_epoch_deadline(deadline_ticks(self.limits.call_timeout));
-        store.epoch_deadline_trap();
-        let scanner = self
-            .pre
-            .instantiate(&mut store)
-            .map_err(|err| anyhow!("instantiating the plugin: {err:#}"))?;
-        Ok(Instance { store, scanner })
-    }
-}
-
-fn deadline_ticks(timeout: Duration) -> u64 {
-    (timeout.as_micros() / EPOCH_TICK.as_micros()).max(1) as u64 + 1
-}
-
-/// One live plugin instance. After a call that did not return normally the
-/// instance must be dropped (see [`Instance::call`]'s result).
-pub struct Instance {
-    store: Store<HostState>,
-    scanner: v0_1_0::Scanner,
-}
-
-/// What one call produced and how it ended.
-#[derive(Debug)]
-pub struct CallResult {
-    /// How the call ended.
-    pub status: CallStatus,
-    /// What the plugin reported before it ended.
-    pub report: CallReport,
-    /// Wall time of the call.
-    pub elapsed: Duration,
-}
-
-impl CallResult {
-    /// True when the instance may be used again.
-    pub fn instance_reusable(&self) -> bool {
-        matches!(self.status, CallStatus::Ok | CallStatus::Failed(_)) && !self.report.trapped
-    }
-}
-
-impl Instance {
-    /// Calls `info`, under the same limits as every other call.
-    pub fn info(&mut self) -> Result<wit::PluginInfo> {
-        self.begin(None);
-        let plugin = self.scanner.bulkhead_plugin_plugin();
-        let outcome = plugin.call_info(&mut self.store);
-        outcome.map_err(|err| anyhow!("{}", self.describe_trap(&err)))
+    /// Size of the component in bytes.
+    pub fn size(&self) -> usize {
+        self.size
     }
 
-    /// Analyze phase for one file; `keywords` are the indexes of the
-    /// plugin's declared keywords the host's prefilter found in it.
-    pub fn analyze_file(
-        &mut self,
-        file: Arc<FileData>,
-        snapshot: Arc<dyn Snapshot>,
-        keywords: Vec<u32>,
-    ) -> CallResult {
-        let started = Instant::now();
-        self.begin(Some(snapshot));
-        let handle = match self.store.data_mut().table.push(FileHandle {
-            data: file,
-            keywords,
-        }) {
-            Ok(handle) => handle,
-            Err(err) => {
-                let status = CallStatus::Failed(format!("resource table: {err}"));
-                return CallResult {
-                    status,
-                    report: self.store.data_mut().end_call(),
-                    elapsed: started.elapsed(),
-                };
-            }
-        };
-        let rep = handle.rep();
-        let plugin = self.scanner.bulkhead_plugin_plugin();
-        let outcome =
-            plugin.call_analyze_file(&mut self.store, Resource::<FileHandle>::new_borrow(rep));
-        let _ = self.store.data_mut().table.delete(handle);
-        self.finish(started, outcome)
-    }
-
-    /// Analyze phase for the image configuration JSON.
-    pub fn analyze_config(&mut self, config_json: &str, snapshot: Arc<dyn Snapshot>) -> CallResult {
-        let started = Instant::now();
-        self.begin(Some(snapshot));
-        let plugin = self.scanner.bulkhead_plugin_plugin();
-        let outcome = plugin.call_analyze_config(&mut self.store, config_json);
-        self.finish(started, outcome)
-    }
-
-    /// Post-scan phase with the merged inventory.
-    pub fn post_scan(
-        &mut self,
-        packages: &[wit::InstalledPackage],
-        os: Option<&wit::OsIdentity>,
-    ) -> CallResult {
-        let started = Instant::now();
-        self.begin(None);
-        let plugin = self.scanner.bulkhead_plugin_plugin();
-        let outcome = plugin.call_post_scan(&mut self.store, packages, os);
-        self.finish(started, outcome)
-    }
-
-    fn begin(&mut self, snapshot: Option<Arc<dyn Snapshot>>) {
-        let timeout = self.store.data().limits.call_timeout;
-        self.store.set_epoch_deadline(deadline_ticks(timeout));
-        self.store.data_mut().begin_call(snapshot);
-    }
-
-    fn finish(
-        &mut self,
-        started: Instant,
-        outcome: wasmtime::Result<Result<(), String>>,
-    ) -> CallResult {
-        let status = match outcome {
-            Ok(Ok(())) => CallStatus::Ok,
-            Ok(Err(message)) => CallStatus::Failed(host_api::sanitize(&message, 1024)),
-            Err(err) => {
-                self.store.data_mut().call.trapped = true;
-                self.classify_trap(&err)
-            }
-        };
-        CallResult {
-            status,
-            report: self.store.data_mut().end_call(),
-            elapsed: started.elapsed(),
+    /// The contract version the component targets.
+    pub fn contract(&self) -> &'static str {
+        match self.pre {
+            Pre::V01(_) => "0.1.0",
+            Pre::V02(_) => "0.2.0",
         }
     }
 
-    fn classify_trap(&self, err: &wasmtime::Error) -> CallStatus {
-        if self.store.data().limiter.hit_cap() {
-            return CallStatus::OutOfMemory;
-        }
-        if matches!(err.downcast_ref::<Trap>(), Some(Trap::Interrupt)) {
-            return CallStatus::TimedOut;
-        }
-        CallStatus::Failed(self.describe_trap(err))
-    }
-
-    fn describe_trap(&self, err: &wasmtime::Error) -> String {
-        let panic = self.store.data().panic_message();
-        let trap = err
-            .downcast_ref::<Trap>()
-            .map(|trap| trap.to_string())
-            .unwrap_or_else(|| format!("{err:#}"));
-        let text = match panic {
-            Some(panic) => format!("{trap}: {panic}"),
-            None => trap,
-        };
-        host_api::sanitize(&text, 1024)
+    /// A fresh instance in a fresh store, made under the call deadline.
+    pub fn instantiate(&self, env: &InstanceEnv) -> Result<Instance> {
+        Instance::new(&self.pre, Arc::clone(&self.shared), env)
     }
 }
 
 /// Converts a wasmtime result into an anyhow one, with context.
 fn wt<T>(result: wasmtime::Result<T>, what: &str) -> Result<T> {
     result.map_err(|err| anyhow!("{what}: {err:#}"))
-}
-
-/// Lower-case hex of a byte slice.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -12,11 +12,11 @@ use std::collections::HashSet;
 
 use anyhow::{Context, Result, bail, ensure};
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageIndex, ImageManifest};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
+use serde::Deserialize;
 
 use super::blobs::BlobStore;
-use crate::runtime::hex;
+use crate::digest::sha256_digest;
+pub use crate::model::LayerInfo;
 
 /// Largest manifest, index or config blob read.
 const MAX_METADATA_BYTES: u64 = 16 << 20;
@@ -81,26 +81,6 @@ impl std::fmt::Display for Platform {
     }
 }
 
-/// One layer of an image, as the manifest and config describe it.
-#[derive(Clone, Debug, Serialize)]
-pub struct LayerInfo {
-    /// 0-based position, bottom layer first.
-    pub index: usize,
-    /// Digest of the uncompressed tar (`rootfs.diff_ids`).
-    pub diff_id: String,
-    /// Digest of the blob as stored, when the manifest gives one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub digest: Option<String>,
-    /// Size of the blob as stored.
-    pub size: u64,
-    /// The history command that created the layer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// Where the blob is inside the image source.
-    #[serde(skip)]
-    pub blob_path: String,
-}
-
 /// A resolved image.
 pub struct Image {
     /// A name for it, from `RepoTags` or the `ref.name` annotation.
@@ -150,11 +130,6 @@ pub fn blob_path(digest: &str) -> Result<String> {
 
 fn truncate(text: &str) -> String {
     text.chars().take(100).collect()
-}
-
-/// sha256 of bytes as `sha256:<hex>`.
-pub fn sha256_digest(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex(&Sha256::digest(bytes)))
 }
 
 /// Reads a blob by digest and verifies it.

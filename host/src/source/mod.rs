@@ -23,37 +23,12 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
-use serde::Serialize;
 
 pub use blobs::{BlobStore, TarFile};
 pub use dir::FileTree;
 pub use image::{Image, LayerInfo, Platform};
 
-/// The kind of a target, as reported in output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TargetKind {
-    /// A directory of files (a repository, a root filesystem).
-    Directory,
-    /// One file.
-    File,
-    /// `docker save` output.
-    DockerArchive,
-    /// An OCI image layout directory.
-    OciLayout,
-    /// A tar of an OCI image layout.
-    OciArchive,
-}
-
-impl TargetKind {
-    /// True for container images.
-    pub fn is_image(self) -> bool {
-        matches!(
-            self,
-            TargetKind::DockerArchive | TargetKind::OciLayout | TargetKind::OciArchive
-        )
-    }
-}
+pub use crate::model::TargetKind;
 
 /// An opened target.
 pub enum Target {

@@ -103,6 +103,8 @@ pub struct WalkStats {
     pub skipped_special: u64,
     /// Paths that could not be read, with why.
     pub errors: Vec<String>,
+    /// True when the walk stopped at a limit before the end of the tree.
+    pub stopped: bool,
 }
 
 /// A regular file inside a confined directory.
@@ -180,6 +182,7 @@ pub fn walk_dir(
                 stats
                     .errors
                     .push(format!("stopped after {} entries", limits.max_entries));
+                stats.stopped = true;
                 return stats;
             }
             let name = entry.file_name();
@@ -196,6 +199,7 @@ pub fn walk_dir(
                     stats
                         .errors
                         .push(format!("{path}: deeper than {}", limits.max_depth));
+                    stats.stopped = true;
                     continue;
                 }
                 match entry.open_dir() {
