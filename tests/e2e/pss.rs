@@ -46,12 +46,14 @@ fn versions() -> Vec<String> {
     minors.into_iter().map(|m| format!("1.{m}")).collect()
 }
 
-/// The value of a finding's property `name`.
+/// The value of a finding's property `name` (`properties` is a list of
+/// `{name, value}`).
 fn property<'a>(finding: &'a Value, name: &str) -> Option<&'a str> {
-    let properties = &finding["properties"];
-    properties[name]
+    finding["properties"]
+        .as_array()?
+        .iter()
+        .find(|p| p["name"] == name)?["value"]
         .as_str()
-        .or_else(|| properties.as_array()?.iter().find(|p| p["name"] == name)?["value"].as_str())
 }
 
 /// Pod Security findings of the kubernetes plugin per path: (rule without

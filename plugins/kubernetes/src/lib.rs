@@ -37,6 +37,8 @@ use policy::{Level, Policy, Version};
 
 /// Largest manifest read.
 const MAX_SIZE: u64 = 64 << 20;
+/// Largest note left: the host refuses notes over 64 KiB whole.
+const MAX_NOTE_BYTES: usize = 60 << 10;
 /// The setting naming the Kubernetes version pods are judged at.
 const VERSION_SETTING: &str = "kubernetes-version";
 /// The setting naming the level pods are judged at without Namespace labels.
@@ -187,8 +189,8 @@ fn note_namespaces(namespaces: &[notes::NamespaceLabels], out: &mut Reporter) {
 /// takes no more findings.
 fn note_pods(path: &str, pods: &[notes::PodViolations], out: &mut Reporter) -> bool {
     let mut fallback: Option<Policy> = None;
-    for pod in pods {
-        if out.note(notes::POD, &pod.encode()) {
+    for part in pods.iter().flat_map(|pod| pod.split(MAX_NOTE_BYTES)) {
+        if out.note(notes::POD, &part.encode()) {
             continue;
         }
         let policy = fallback.get_or_insert_with(|| {
@@ -198,7 +200,7 @@ fn note_pods(path: &str, pods: &[notes::PodViolations], out: &mut Reporter) -> b
             );
             settings_policy()
         });
-        for finding in judge::judge_pod(path, pod, policy) {
+        for finding in judge::judge_pod(path, &part, policy) {
             if !out.finding(finding.to_finding(false)) {
                 return false;
             }

@@ -40,9 +40,9 @@ impl NamespaceLabels {
     /// The note's value.
     pub fn encode(&self) -> String {
         record(&[
-            escape(&self.name),
-            optional(self.enforce.as_deref()),
-            optional(self.enforce_version.as_deref()),
+            escape(cut(&self.name)),
+            optional(self.enforce.as_deref().map(cut)),
+            optional(self.enforce_version.as_deref().map(cut)),
         ])
     }
 
@@ -63,21 +63,40 @@ impl NamespaceLabels {
 impl PodViolations {
     /// The note's value.
     pub fn encode(&self) -> String {
-        let mut text = record(&[escape(&self.namespace)]);
+        let mut text = self.header();
         for ranged in &self.violations {
-            let violation = &ranged.violation;
             text.push('\n');
-            text.push_str(&record(&[
-                violation.rule.to_string(),
-                level_code(violation.level).to_string(),
-                ranged.from.minor().to_string(),
-                ranged.to.minor().to_string(),
-                violation.line.to_string(),
-                escape(&violation.field),
-                escape(&violation.message),
-            ]));
+            text.push_str(&violation_record(ranged));
         }
         text
+    }
+
+    /// The pod's violations in parts whose notes each take at most
+    /// `max_bytes` (the host refuses larger notes whole), every part with
+    /// the pod's Namespace. A pod without violations gives no part.
+    pub fn split(&self, max_bytes: usize) -> Vec<PodViolations> {
+        let header = self.header().len();
+        let mut parts: Vec<PodViolations> = Vec::new();
+        let mut size = usize::MAX;
+        for ranged in &self.violations {
+            let bytes = violation_record(ranged).len() + 1;
+            if size.saturating_add(bytes) > max_bytes {
+                parts.push(PodViolations {
+                    namespace: self.namespace.clone(),
+                    violations: Vec::new(),
+                });
+                size = header;
+            }
+            size += bytes;
+            if let Some(part) = parts.last_mut() {
+                part.violations.push(ranged.clone());
+            }
+        }
+        parts
+    }
+
+    fn header(&self) -> String {
+        record(&[escape(cut(&self.namespace))])
     }
 
     /// Reads a note's value; violations that cannot be read are skipped.
@@ -90,6 +109,35 @@ impl PodViolations {
             violations,
         })
     }
+}
+
+/// Longest text field kept in a note, in bytes before escaping (the host
+/// keeps less of a finding's message and field path anyway).
+const MAX_FIELD: usize = 1024;
+
+/// `text` cut to [`MAX_FIELD`] bytes at a character boundary.
+fn cut(text: &str) -> &str {
+    if text.len() <= MAX_FIELD {
+        return text;
+    }
+    let mut end = MAX_FIELD;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn violation_record(ranged: &Ranged) -> String {
+    let violation = &ranged.violation;
+    record(&[
+        violation.rule.to_string(),
+        level_code(violation.level).to_string(),
+        ranged.from.minor().to_string(),
+        ranged.to.minor().to_string(),
+        violation.line.to_string(),
+        escape(cut(&violation.field)),
+        escape(cut(&violation.message)),
+    ])
 }
 
 fn decode_violation(line: &str) -> Option<Ranged> {
@@ -201,7 +249,27 @@ mod tests {
                 to: Version::NEWEST,
             }],
         };
-        assert_eq!(PodViolations::decode(&pod.encode()), Some(pod));
+        assert_eq!(PodViolations::decode(&pod.encode()), Some(pod.clone()));
+        let many = PodViolations {
+            namespace: "default".into(),
+            violations: vec![pod.violations[0].clone(); 1000],
+        };
+        let parts = many.split(4096);
+        assert!(parts.len() > 10);
+        assert!(
+            parts
+                .iter()
+                .all(|p| p.encode().len() <= 4096 && p.namespace == "default")
+        );
+        assert_eq!(
+            parts.iter().map(|p| p.violations.len()).sum::<usize>(),
+            1000
+        );
+        let long = PodViolations {
+            namespace: "n".repeat(5000),
+            violations: Vec::new(),
+        };
+        assert!(long.encode().len() <= MAX_FIELD);
         let forged = "default\nprivileged-container\tb\t25\t99\t1\tx\ty\nnot-a-rule\tb\t25\t30\t1\tx\ty\nimage-latest-tag\tb\t25\t30\t1\tx\ty";
         assert_eq!(
             PodViolations::decode(forged).map(|p| p.violations.len()),

@@ -9,10 +9,11 @@ use super::allowed::{
 use super::{Out, Pod, value};
 use crate::line_of;
 use crate::policy::Level::{self, Baseline};
+use crate::policy::Version;
 use crate::rules::id;
 
-/// Runs every baseline control.
-pub fn check(pod: &Pod, out: &mut Out) {
+/// The baseline controls that are the same at every version known.
+pub fn stable(pod: &Pod, out: &mut Out) {
     host_process(pod, out);
     host_namespaces(pod, out);
     privileged(pod, out);
@@ -20,11 +21,15 @@ pub fn check(pod: &Pod, out: &mut Out) {
     host_path_volumes(pod, out);
     host_ports(pod, out);
     apparmor(pod, out);
-    selinux(pod, out);
-    proc_mount(pod, out);
     seccomp(pod, out);
-    sysctls(pod, out);
-    probe_hosts(pod, out);
+}
+
+/// The baseline controls that change with the version.
+pub fn versioned(pod: &Pod, version: Version, out: &mut Out) {
+    selinux(pod, version, out);
+    proc_mount(pod, version, out);
+    sysctls(pod, version, out);
+    probe_hosts(pod, version, out);
 }
 
 fn host_process(pod: &Pod, out: &mut Out) {
@@ -175,13 +180,13 @@ fn apparmor(pod: &Pod, out: &mut Out) {
     }
 }
 
-fn selinux(pod: &Pod, out: &mut Out) {
+fn selinux(pod: &Pod, version: Version, out: &mut Out) {
     for (context, path) in pod.contexts() {
         let Some(options) = value(context, "seLinuxOptions") else {
             continue;
         };
         let kind = value(options, "type").and_then(Node::str).unwrap_or("");
-        if !selinux_type_allowed(kind, out.version()) {
+        if !selinux_type_allowed(kind, version) {
             out.push(
                 id::SELINUX_OPTIONS,
                 Baseline,
@@ -209,13 +214,12 @@ fn selinux(pod: &Pod, out: &mut Out) {
 
 /// Unmasked /proc: baseline forbids it, except (from 1.35) in a user
 /// namespace, where only restricted does.
-fn proc_mount(pod: &Pod, out: &mut Out) {
-    let level: Level =
-        if pod.user_namespace && out.version().at_least(USER_NAMESPACE_RELAXATION_SINCE) {
-            Level::Restricted
-        } else {
-            Baseline
-        };
+fn proc_mount(pod: &Pod, version: Version, out: &mut Out) {
+    let level: Level = if pod.user_namespace && version.at_least(USER_NAMESPACE_RELAXATION_SINCE) {
+        Level::Restricted
+    } else {
+        Baseline
+    };
     for container in &pod.containers {
         let Some(context) = container.context else {
             continue;
@@ -254,7 +258,7 @@ fn seccomp(pod: &Pod, out: &mut Out) {
     }
 }
 
-fn sysctls(pod: &Pod, out: &mut Out) {
+fn sysctls(pod: &Pod, version: Version, out: &mut Out) {
     let Some(context) = pod.context else {
         return;
     };
@@ -263,7 +267,7 @@ fn sysctls(pod: &Pod, out: &mut Out) {
         .unwrap_or_default();
     for (index, sysctl) in sysctls.iter().enumerate() {
         let name = value(sysctl, "name").and_then(Node::str).unwrap_or("");
-        if !safe_sysctl(name, out.version()) {
+        if !safe_sysctl(name, version) {
             out.push(
                 id::UNSAFE_SYSCTL,
                 Baseline,
@@ -275,8 +279,8 @@ fn sysctls(pod: &Pod, out: &mut Out) {
     }
 }
 
-fn probe_hosts(pod: &Pod, out: &mut Out) {
-    if !out.version().at_least(PROBE_HOST_SINCE) {
+fn probe_hosts(pod: &Pod, version: Version, out: &mut Out) {
+    if !version.at_least(PROBE_HOST_SINCE) {
         return;
     }
     for container in &pod.containers {

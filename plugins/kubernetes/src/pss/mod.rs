@@ -156,16 +156,10 @@ pub fn is_null(node: &Node) -> bool {
 
 /// Collects violations for the controls.
 pub struct Out<'v> {
-    version: Version,
     found: &'v mut Vec<Violation>,
 }
 
 impl Out<'_> {
-    /// The version being judged.
-    pub fn version(&self) -> Version {
-        self.version
-    }
-
     /// A violation of `rule` at `level`.
     pub fn push(
         &mut self,
@@ -185,25 +179,44 @@ impl Out<'_> {
     }
 }
 
+/// The controls that are the same at every version known. They are not
+/// given a version, so they cannot depend on one.
+fn stable(pod: &Pod, out: &mut Out) {
+    baseline::stable(pod, out);
+    restricted::stable(pod, out);
+}
+
+/// The controls that change with the version.
+fn versioned(pod: &Pod, version: Version, out: &mut Out) {
+    baseline::versioned(pod, version, out);
+    restricted::versioned(pod, version, out);
+}
+
 /// Every control the pod fails at `version`, at either level.
 pub fn evaluate(pod: &Pod, version: Version) -> Vec<Violation> {
     let mut found = Vec::new();
-    let mut out = Out {
-        version,
-        found: &mut found,
-    };
-    baseline::check(pod, &mut out);
-    restricted::check(pod, &mut out);
+    let mut out = Out { found: &mut found };
+    stable(pod, &mut out);
+    versioned(pod, version, &mut out);
     found
 }
 
 /// Every control the pod fails at any version known, each with the range
-/// of versions it holds in. The pod is evaluated only where some control
-/// changes ([`allowed::change_points`]); what it fails there holds until
-/// the next change.
+/// of versions it holds in. The stable controls run once; the versioned
+/// ones only where some control changes ([`allowed::change_points`]), and
+/// what the pod fails there holds until the next change.
 pub fn evaluate_known(pod: &Pod) -> Vec<Ranged> {
+    let mut found = Vec::new();
+    stable(pod, &mut Out { found: &mut found });
+    let mut ranged: Vec<Ranged> = found
+        .into_iter()
+        .map(|violation| Ranged {
+            violation,
+            from: Version::OLDEST,
+            to: Version::NEWEST,
+        })
+        .collect();
     let points = allowed::change_points();
-    let mut ranged: Vec<Ranged> = Vec::new();
     // Index into `ranged` of the range each violation last extended.
     let mut open: HashMap<Violation, usize> = HashMap::new();
     for (index, &from) in points.iter().enumerate() {
@@ -211,7 +224,9 @@ pub fn evaluate_known(pod: &Pod) -> Vec<Ranged> {
             .get(index + 1)
             .and_then(|next| Version::new(next.minor() - 1))
             .unwrap_or(Version::NEWEST);
-        for violation in evaluate(pod, from) {
+        let mut found = Vec::new();
+        versioned(pod, from, &mut Out { found: &mut found });
+        for violation in found {
             // Extends the range it had if that ended just before `from`.
             let extends = open
                 .get(&violation)

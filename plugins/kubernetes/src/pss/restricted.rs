@@ -7,21 +7,27 @@ use super::allowed::{PROFILE_TYPES, RESTRICTED_VOLUME_SOURCES, USER_NAMESPACE_RE
 use super::{Out, Pod, is_null, value};
 use crate::line_of;
 use crate::policy::Level::Restricted;
+use crate::policy::Version;
 use crate::rules::id;
 
-/// Runs every restricted control.
-pub fn check(pod: &Pod, out: &mut Out) {
+/// The restricted controls that are the same at every version known.
+pub fn stable(pod: &Pod, out: &mut Out) {
     volume_types(pod, out);
     if !pod.windows {
         privilege_escalation(pod, out);
         seccomp_set(pod, out);
         capabilities_dropped(pod, out);
     }
-    let relaxed = pod.user_namespace && out.version().at_least(USER_NAMESPACE_RELAXATION_SINCE);
-    if !relaxed {
-        run_as_non_root(pod, out);
-        run_as_user(pod, out);
+}
+
+/// The restricted controls that change with the version: pods in a user
+/// namespace may run as root from 1.35.
+pub fn versioned(pod: &Pod, version: Version, out: &mut Out) {
+    if pod.user_namespace && version.at_least(USER_NAMESPACE_RELAXATION_SINCE) {
+        return;
     }
+    run_as_non_root(pod, out);
+    run_as_user(pod, out);
 }
 
 /// A volume of a type restricted does not allow. A volume that names no
