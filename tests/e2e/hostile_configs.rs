@@ -90,7 +90,7 @@ fn malformed_bombs_huge_and_deep_configs_give_parse_findings_and_the_rest_is_sca
     let kube = findings_of(&result, "kubernetes");
     let parse_problems: Vec<&str> = kube
         .iter()
-        .filter(|f| f.0 == "kubernetes/K8S-042")
+        .filter(|f| f.0 == "kubernetes/manifest-parse-error")
         .map(|f| f.1.as_str())
         .collect();
     for file in ["bomb.yaml", "deep.yaml", "huge-list.yaml", "malformed.yaml"] {
@@ -104,7 +104,7 @@ fn malformed_bombs_huge_and_deep_configs_give_parse_findings_and_the_rest_is_sca
             .as_array()
             .expect("findings")
             .iter()
-            .find(|f| f["path"] == file && f["rule_id"] == "kubernetes/K8S-042")
+            .find(|f| f["path"] == file && f["rule_id"] == "kubernetes/manifest-parse-error")
             .map(|f| f["message"].as_str().unwrap_or_default().to_string())
             .unwrap_or_default()
     };
@@ -124,7 +124,7 @@ fn malformed_bombs_huge_and_deep_configs_give_parse_findings_and_the_rest_is_sca
     );
     assert!(
         kube.contains(&(
-            "kubernetes/K8S-003".to_string(),
+            "kubernetes/privileged-container".to_string(),
             "pod.yaml".to_string(),
             Some(9)
         )),
@@ -181,7 +181,11 @@ fn a_directory_of_dockerfiles_manifests_and_task_definitions_gives_valid_sarif()
                 && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri
         })
     };
-    let privileged = find("kubernetes/K8S-003", "kubernetes/baseline.yaml").expect("K8S-003");
+    let privileged = find(
+        "kubernetes/privileged-container",
+        "kubernetes/baseline.yaml",
+    )
+    .expect("privileged-container");
     assert_eq!(
         privileged["locations"][0]["physicalLocation"]["region"]["startLine"],
         46
@@ -201,7 +205,13 @@ fn a_directory_of_dockerfiles_manifests_and_task_definitions_gives_valid_sarif()
         host_pid["locations"][0]["physicalLocation"]["region"]["startLine"],
         4
     );
-    assert!(find("kubernetes/K8S-036", "kubernetes/rbac.yaml").is_some());
+    assert!(
+        find(
+            "kubernetes/rbac-cluster-admin-binding",
+            "kubernetes/rbac.yaml"
+        )
+        .is_some()
+    );
 }
 
 /// Dockerfiles built to make a naive linter quadratic or recursive: tens

@@ -16,6 +16,7 @@ mod images;
 mod inventory;
 mod output;
 mod peer_secrets;
+mod pss;
 mod rules;
 mod sandbox;
 mod secrets;

@@ -3,6 +3,7 @@
 use bulkhead_sdk::doc::Node;
 
 use crate::Hits;
+use crate::rules::id;
 
 fn join(prefix: &str, rest: &str) -> String {
     if prefix.is_empty() {
@@ -40,7 +41,7 @@ pub fn check_role(role: &Node, prefix: &str, hits: &mut Hits) {
         ] {
             if let Some((_, line, i)) = values.iter().find(|(v, _, _)| v == "*") {
                 hits.push(
-                    "K8S-030",
+                    id::RBAC_WILDCARD,
                     format!("{key} contains *"),
                     *line,
                     format!("{at}.{key}[{i}]"),
@@ -54,12 +55,11 @@ pub fn check_role(role: &Node, prefix: &str, hits: &mut Hits) {
         };
         let has_resource =
             |wanted: &str| resources.iter().find(|(r, _, _)| r == wanted || r == "*");
-        let line = rule.line;
         if let (Some(_), Some((_, rline, ri))) =
             (has_verb(&["get", "list", "watch"]), has_resource("secrets"))
         {
             hits.push(
-                "K8S-031",
+                id::RBAC_READ_SECRETS,
                 "grants read access to secrets".into(),
                 *rline,
                 format!("{at}.resources[{ri}]"),
@@ -71,7 +71,7 @@ pub fn check_role(role: &Node, prefix: &str, hits: &mut Hits) {
                 resources.iter().find(|(r, _, _)| r == sub),
             ) {
                 hits.push(
-                    "K8S-032",
+                    id::RBAC_POD_EXEC,
                     format!("grants {sub}"),
                     *rline,
                     format!("{at}.resources[{ri}]"),
@@ -80,7 +80,7 @@ pub fn check_role(role: &Node, prefix: &str, hits: &mut Hits) {
         }
         if let Some((_, rline, ri)) = resources.iter().find(|(r, _, _)| r == "nodes/proxy") {
             hits.push(
-                "K8S-033",
+                id::RBAC_NODES_PROXY,
                 "grants nodes/proxy".into(),
                 *rline,
                 format!("{at}.resources[{ri}]"),
@@ -88,7 +88,7 @@ pub fn check_role(role: &Node, prefix: &str, hits: &mut Hits) {
         }
         if let Some((_, vline, vi)) = verbs.iter().find(|(v, _, _)| v == "impersonate") {
             hits.push(
-                "K8S-034",
+                id::RBAC_IMPERSONATE,
                 "grants impersonate".into(),
                 *vline,
                 format!("{at}.verbs[{vi}]"),
@@ -99,13 +99,12 @@ pub fn check_role(role: &Node, prefix: &str, hits: &mut Hits) {
             .find(|(v, _, _)| v == "escalate" || v == "bind")
         {
             hits.push(
-                "K8S-035",
+                id::RBAC_ESCALATE_OR_BIND,
                 format!("grants {verb}"),
                 *vline,
                 format!("{at}.verbs[{vi}]"),
             );
         }
-        let _ = line;
     }
 }
 
@@ -115,7 +114,7 @@ pub fn check_binding(binding: &Node, prefix: &str, hits: &mut Hits) {
         && role_ref.get("name").and_then(Node::str) == Some("cluster-admin")
     {
         hits.push(
-            "K8S-036",
+            id::RBAC_CLUSTER_ADMIN_BINDING,
             "binds cluster-admin".into(),
             role_ref.key_line("name").unwrap_or(role_ref.line),
             join(prefix, "roleRef.name"),
@@ -134,7 +133,7 @@ pub fn check_binding(binding: &Node, prefix: &str, hits: &mut Hits) {
             "system:anonymous" | "system:unauthenticated" | "system:authenticated"
         ) {
             hits.push(
-                "K8S-037",
+                id::RBAC_ANONYMOUS_BINDING,
                 format!("binds {name}"),
                 subject.key_line("name").unwrap_or(subject.line),
                 join(prefix, &format!("subjects[{index}].name")),
@@ -150,13 +149,13 @@ pub fn check_service(service: &Node, prefix: &str, hits: &mut Hits) {
     };
     match spec.get("type").and_then(Node::str) {
         Some("LoadBalancer") => hits.push(
-            "K8S-038",
+            id::LOAD_BALANCER_SERVICE,
             "Service of type LoadBalancer".into(),
             spec.key_line("type").unwrap_or(spec.line),
             join(prefix, "spec.type"),
         ),
         Some("NodePort") => hits.push(
-            "K8S-039",
+            id::NODE_PORT_SERVICE,
             "Service of type NodePort".into(),
             spec.key_line("type").unwrap_or(spec.line),
             join(prefix, "spec.type"),
@@ -168,7 +167,7 @@ pub fn check_service(service: &Node, prefix: &str, hits: &mut Hits) {
         .is_some_and(|ips| !ips.items().is_empty())
     {
         hits.push(
-            "K8S-040",
+            id::SERVICE_EXTERNAL_IPS,
             "Service sets externalIPs".into(),
             spec.key_line("externalIPs").unwrap_or(spec.line),
             join(prefix, "spec.externalIPs"),
@@ -185,7 +184,7 @@ pub fn check_ingress(ingress: &Node, prefix: &str, hits: &mut Hits) {
     if !has_tls {
         let line = spec.map_or(ingress.line, |s| s.line);
         hits.push(
-            "K8S-041",
+            id::INGRESS_WITHOUT_TLS,
             "the Ingress has no TLS section".into(),
             line,
             join(prefix, "spec.tls"),
