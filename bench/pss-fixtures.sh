@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks Kubernetes' Pod Security conformance fixtures (vendored in
-# tests/data/pod-security-admission) through the release binary at every
+# target/upstream/pod-security-admission, fetched by scripts/upstream-suites) through the release binary at every
 # version: each upstream pod bare and wrapped in a Deployment, StatefulSet,
 # DaemonSet, Job and CronJob, one scan per version with
 # --plugin-setting kubernetes.kubernetes-version=1.NN. Prints the pass/fail
@@ -29,7 +29,7 @@ export BULKHEAD_CACHE_DIR=$scratch/cache
 python3 - "$bin" "$scratch" "$legacy" <<'PY'
 import json, os, resource, subprocess, sys, time
 binary, scratch, legacy = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-data = "tests/data/pod-security-admission"
+data = os.environ.get("BULKHEAD_UPSTREAM", "target/upstream") + "/pod-security-admission"
 kinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]
 heads = {
     "Deployment": ("apps/v1", "spec:\n  selector:\n    matchLabels: {app: wrapped}\n  template:\n", 4),

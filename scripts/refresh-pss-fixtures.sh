@@ -3,7 +3,7 @@
 # kubernetes/pod-security-admission (Apache-2.0): the pods of
 # test/testdata/{baseline,restricted}/vX.Y/{pass,fail}/*.yaml for every
 # version from 1.25 to the newest upstream has, into
-# tests/data/pod-security-admission/, with upstream's LICENSE and an UPSTREAM
+# target/upstream/pod-security-admission/ (or $PSS_DEST), with upstream's LICENSE and an UPSTREAM
 # file naming the repository and the commit they were taken from.
 #
 # Usage: scripts/refresh-pss-fixtures.sh [REPOSITORY [REF]]
@@ -25,7 +25,7 @@ repository=${1:-https://github.com/kubernetes/pod-security-admission.git}
 ref=${2:-HEAD}
 prefix=${PSA_PREFIX:-}
 oldest_minor=25
-dest=tests/data/pod-security-admission
+dest=${PSS_DEST:-target/upstream/pod-security-admission}
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

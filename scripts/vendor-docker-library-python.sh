@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-vendors the Dockerfiles of the official Python images
 # (https://github.com/docker-library/python, MIT license) into
-# tests/corpus/docker-library-python: every `<version>/<variant>/Dockerfile`
+# target/upstream/docker-library-python (or $CORPUS_DEST): every `<version>/<variant>/Dockerfile`
 # (the templates are left out), the upstream LICENSE, and UPSTREAM recording
 # the commit they come from. The dockerfile plugin's corpus test
 # (tests/e2e/dockerfile_corpus.rs) lists what it reports on them.
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source=${1:-https://github.com/docker-library/python.git}
-out=tests/corpus/docker-library-python
+out=${CORPUS_DEST:-target/upstream/docker-library-python}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 if [ -d "$source" ]; then

@@ -2,8 +2,8 @@
 # Fetches osv-scanner's version comparison suites
 # (internal/semantic/fixtures/*-versions*.txt, Apache-2.0) from the last
 # commit of google/osv-scanner that has them (they left its main branch in
-# February 2025), with its LICENSE, into tests/data/osv-scanner-versions/
-# (git-ignored), and records where they came from in UPSTREAM there.
+# February 2025), with its LICENSE, into target/upstream/osv-scanner-versions/
+# (vendored, committed), and records where they came from in UPSTREAM there.
 # Checks every file against tests/data/osv-scanner-versions.sha256, the
 # suite the tests were written against.
 #
@@ -11,12 +11,11 @@
 #   scripts/version-suites.sh --from GIT_DIR       use a local clone/mirror
 #   scripts/version-suites.sh --to DIR             put them elsewhere
 #
-# The tests find them there, in BULKHEAD_VERSION_SUITES, or in
-# shared/version-suites/osv-scanner beside the checkout.
+# The tests read them there (or in BULKHEAD_VERSION_SUITES).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 from=""
-to="$root/tests/data/osv-scanner-versions"
+to="${BULKHEAD_UPSTREAM:-$root/target/upstream}/osv-scanner-versions"
 while [ $# -gt 0 ]; do
   case "$1" in
     --from) from="$2"; shift 2 ;;

@@ -194,7 +194,8 @@ fn download(agent: &ureq::Agent, url: &str, to: &Path) -> Result<(u64, String)> 
 }
 
 /// Opens the archive and counts its JSON records; every record must parse.
-fn check_archive(path: &Path) -> Result<usize> {
+/// Public for the fuzz target, which feeds it arbitrary bytes.
+pub fn check_archive(path: &Path) -> Result<usize> {
     let file = fs::File::open(path)?;
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
         .context("not a readable zip archive")?;

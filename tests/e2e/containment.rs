@@ -600,3 +600,63 @@ fn bombs_in_several_layers_stop_at_the_image_limit() {
     );
     assert_image_secret_found(&result);
 }
+
+/// A lockfile of `count` crates, each with one OSV record that affects it,
+/// in `dir/target` and `dir/db/crates.io/all.zip`.
+fn many_vulnerable_crates(dir: &Path, count: usize) {
+    let target = dir.join("target");
+    std::fs::create_dir_all(&target).expect("mkdir");
+    let mut lock = String::from("version = 3\n");
+    for index in 0..count {
+        lock.push_str(&format!(
+            "\n[[package]]\nname = \"crate-{index}\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+        ));
+    }
+    std::fs::write(target.join("Cargo.lock"), lock).expect("write lock");
+    std::fs::create_dir_all(dir.join("db/crates.io")).expect("mkdir");
+    let file = std::fs::File::create(dir.join("db/crates.io/all.zip")).expect("create");
+    let mut archive = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for index in 0..count {
+        let record = serde_json::json!({
+            "id": format!("RUSTSEC-2099-{index:05}"),
+            "modified": "2026-01-01T00:00:00Z",
+            "summary": "test record",
+            "affected": [{
+                "package": { "ecosystem": "crates.io", "name": format!("crate-{index}") },
+                "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "2.0.0" }] }]
+            }]
+        });
+        archive
+            .start_file(format!("RUSTSEC-2099-{index:05}.json"), options)
+            .expect("start");
+        archive
+            .write_all(record.to_string().as_bytes())
+            .expect("write record");
+    }
+    archive.finish().expect("finish");
+}
+
+#[test]
+fn more_than_ten_thousand_vulnerabilities_are_all_reported_from_one_post_scan_call() {
+    const CRATES: usize = 12_000;
+    let dir = tempfile::tempdir().expect("tempdir");
+    many_vulnerable_crates(dir.path(), CRATES);
+    let db = dir.path().join("db");
+    let out = scan(
+        "12,000 vulnerabilities from one post-scan call",
+        &dir.path().join("target"),
+        &["--db", db.to_str().expect("utf-8")],
+    );
+    assert_within(&out, Duration::from_secs(120));
+    let result = out.run.json();
+    let osv = plugin(&result, "osv");
+    assert_eq!(osv["status"], "ok", "{osv:#}");
+    assert_eq!(osv["run"]["dropped_findings"], 0, "{osv:#}");
+    let reported = findings_of(&result, "osv")
+        .iter()
+        .filter(|(rule, _, _)| rule == "osv/vulnerability")
+        .count();
+    assert_eq!(reported, CRATES, "every vulnerable crate is reported");
+}

@@ -1,9 +1,9 @@
 //! The dockerfile plugin on real Dockerfiles: the 42 of the official Python
-//! images (docker-library/python, vendored in
-//! `tests/corpus/docker-library-python` by
-//! `scripts/vendor-docker-library-python.sh`, which records the commit).
+//! images (docker-library/python at the commit pinned in
+//! tests/upstream-suites.txt, fetched by scripts/upstream-suites, which runs
+//! this test; it is ignored in the default suite).
 //!
-//! Every finding is listed in `EXPECTED-FINDINGS.txt` next to them, each
+//! Every finding is listed in `tests/expected/docker-library-python.txt`, each
 //! kind reviewed in `docs/dockerfile-corpus.md` (and compared with hadolint
 //! there, by `bench/dockerfile-corpus-vs-hadolint.sh`). The test fails on
 //! any difference, so a new false alarm (or a lost finding) shows up as a
@@ -11,13 +11,19 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{findings_of, plugin, root, scan_json};
+use crate::support::{findings_of, plugin, root, scan_json, upstream_suite};
 
-const CORPUS: &str = "tests/corpus/docker-library-python";
+/// The reviewed findings.
+const EXPECTED: &str = "tests/expected/docker-library-python.txt";
+
+/// The fetched Dockerfiles.
+fn corpus() -> std::path::PathBuf {
+    upstream_suite("docker-library-python")
+}
 
 /// `path:line rule` of every dockerfile finding on the corpus.
 fn reported() -> BTreeSet<String> {
-    let run = scan_json(&root().join(CORPUS), &["--severity-threshold", "none"]);
+    let run = scan_json(&corpus(), &["--severity-threshold", "none"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let result = run.json();
     assert_eq!(
@@ -36,12 +42,14 @@ fn reported() -> BTreeSet<String> {
 }
 
 #[test]
+#[ignore = "needs the upstream suites: scripts/upstream-suites"]
 fn the_official_python_dockerfiles_give_exactly_the_reviewed_findings() {
     let dockerfiles = walk_dockerfiles();
     assert_eq!(
         dockerfiles.len(),
         42,
-        "{CORPUS} should hold docker-library/python's 42 Dockerfiles; re-vendor with scripts/vendor-docker-library-python.sh"
+        "{} should hold docker-library/python's 42 Dockerfiles; fetch them with scripts/upstream-suites",
+        corpus().display()
     );
     let found = reported();
 
@@ -72,9 +80,9 @@ fn the_official_python_dockerfiles_give_exactly_the_reviewed_findings() {
         );
     }
 
-    let expected_path = root().join(CORPUS).join("EXPECTED-FINDINGS.txt");
+    let expected_path = root().join(EXPECTED);
     let expected: BTreeSet<String> = std::fs::read_to_string(&expected_path)
-        .expect("EXPECTED-FINDINGS.txt")
+        .expect("tests/expected/docker-library-python.txt")
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(str::to_string)
@@ -83,14 +91,14 @@ fn the_official_python_dockerfiles_give_exactly_the_reviewed_findings() {
     let unexpected: Vec<&String> = found.difference(&expected).collect();
     assert!(
         missing.is_empty() && unexpected.is_empty(),
-        "the findings on {CORPUS} changed; review each line (docs/dockerfile-corpus.md says what each kind is) and update {}:\n  missing {missing:#?}\n  unexpected {unexpected:#?}",
+        "the findings on docker-library/python changed; review each line (docs/dockerfile-corpus.md says what each kind is) and update {}:\n  missing {missing:#?}\n  unexpected {unexpected:#?}",
         expected_path.display()
     );
 }
 
 /// Paths of the corpus's Dockerfiles, relative to it.
 fn walk_dockerfiles() -> Vec<String> {
-    let base = root().join(CORPUS);
+    let base = corpus();
     let mut found = Vec::new();
     let mut pending = vec![base.clone()];
     while let Some(dir) = pending.pop() {

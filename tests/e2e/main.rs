@@ -5,6 +5,7 @@
 mod cache;
 mod cli;
 mod containment;
+mod contract;
 mod db;
 mod debian;
 mod dockerfile_corpus;

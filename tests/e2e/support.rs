@@ -17,6 +17,24 @@ pub const FIXTURE_PLUGINS: &[&str] = &[
     "regexer", "pather", "spammer", "greedy", "wordy", "escaper", "lister",
 ];
 
+/// A public suite that is not redistributed here (tests/upstream-suites.txt),
+/// as scripts/upstream-suites fetches it into `$BULKHEAD_UPSTREAM` (default
+/// `target/upstream`). Panics, saying how to get it, when it is missing:
+/// the tests that read it are `#[ignore]`d by default and run by that script.
+pub fn upstream_suite(name: &str) -> PathBuf {
+    let base = std::env::var_os("BULKHEAD_UPSTREAM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/upstream"));
+    let dir = base.join(name);
+    assert!(
+        dir.is_dir(),
+        "{} is missing: run scripts/upstream-suites (it fetches the pinned suites of \
+         tests/upstream-suites.txt and runs these tests)",
+        dir.display()
+    );
+    dir
+}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -234,23 +234,27 @@ fn load_or_create_key(path: &Path) -> Result<[u8; KEY_BYTES]> {
     }
     let mut key = [0u8; KEY_BYTES];
     getrandom::fill(&mut key).map_err(|err| anyhow::anyhow!("no randomness for the key: {err}"))?;
-    let mut file = match fs::OpenOptions::new()
+    // Written whole under a private name, then linked into place: another
+    // process never reads a key file that is still being written.
+    let nonce: String = key[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let temp = path.with_extension(format!("tmp.{}.{nonce}", std::process::id()));
+    let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(path)
-    {
-        Ok(file) => file,
-        // Another process made it first: use theirs.
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-            return load_or_create_key(path);
-        }
-        Err(err) => bail!("cannot create the cache key {}: {err}", path.display()),
-    };
+        .open(&temp)
+        .with_context(|| format!("cannot create the cache key {}", temp.display()))?;
     file.write_all(&key)
-        .with_context(|| format!("writing {}", path.display()))?;
-    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o600));
-    Ok(key)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("writing {}", temp.display()))?;
+    let linked = fs::hard_link(&temp, path);
+    let _ = fs::remove_file(&temp);
+    match linked {
+        Ok(()) => Ok(key),
+        // Another process made it first: use theirs.
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_key(path),
+        Err(err) => bail!("cannot create the cache key {}: {err}", path.display()),
+    }
 }
 
 /// The wasmtime version this binary was built with.
@@ -288,6 +292,24 @@ mod tests {
         fs::write(&path, bytes).expect("write");
         assert!(matches!(cache.get("abc"), Lookup::Rejected));
         assert!(!path.exists(), "a rejected artifact is removed");
+    }
+
+    #[test]
+    fn processes_racing_to_make_the_key_all_get_the_same_whole_key() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("config/cache.key");
+            let keys: Vec<[u8; KEY_BYTES]> = std::thread::scope(|scope| {
+                let racers: Vec<_> = (0..8)
+                    .map(|_| scope.spawn(|| load_or_create_key(&path).expect("a whole key")))
+                    .collect();
+                racers
+                    .into_iter()
+                    .map(|r| r.join().expect("join"))
+                    .collect()
+            });
+            assert!(keys.iter().all(|key| *key == keys[0]));
+        }
     }
 
     #[test]

@@ -13,13 +13,13 @@
 mod check;
 mod history;
 mod packages;
-mod parse;
+pub mod parse;
 mod rules;
 mod run;
 mod shell;
 
 use bulkhead_sdk::doc::{Hit, Hits};
-use bulkhead_sdk::{File, Interests, Plugin, PluginInfo, Reporter, export_plugin};
+use bulkhead_sdk::{File, Interests, Plugin, PluginInfo, Reporter};
 
 use check::Source;
 
@@ -81,4 +81,5 @@ impl Plugin for Dockerfile {
     }
 }
 
-export_plugin!(Dockerfile);
+#[cfg(target_arch = "wasm32")]
+bulkhead_sdk::export_plugin!(Dockerfile);
