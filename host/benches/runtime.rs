@@ -5,7 +5,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bulkhead::plugin::PluginSet;
+use bulkhead::plugin::{LoadOptions, PluginSet, PluginSource};
+use bulkhead::runtime::cache::CompileCache;
+use bulkhead::runtime::limits::OutputBudget;
 use bulkhead::runtime::{Limits, Runtime};
 use bulkhead::walk::{EmptySnapshot, FileData, Snapshot};
 
@@ -18,13 +20,28 @@ fn per_op(total: Duration, count: u32) -> String {
     }
 }
 
+/// A runtime over the compile cache in `dir` (key kept beside it).
+fn runtime_with_cache(dir: &std::path::Path) -> Runtime {
+    let cache = CompileCache::open(dir.join("cache"), &dir.join("cache.key")).expect("cache");
+    Runtime::new(Limits::default(), Some(cache)).expect("runtime")
+}
+
+/// The curated plugins, loaded as a scan loads them.
+fn curated(runtime: &Runtime) -> PluginSet {
+    let options = LoadOptions {
+        max_file_size: 64 << 20,
+        settings: Default::default(),
+        grants: Vec::new(),
+    };
+    PluginSet::load(runtime, PluginSource::builtins(), &options).expect("plugins")
+}
+
 fn main() {
     let cache = tempfile::tempdir().expect("tempdir");
 
     let started = Instant::now();
-    let runtime =
-        Runtime::new(Limits::default(), Some(cache.path().to_path_buf())).expect("runtime");
-    let set = PluginSet::load(&runtime, true, &[]).expect("plugins");
+    let runtime = runtime_with_cache(cache.path());
+    let set = curated(&runtime);
     println!(
         "cold load (compile + info) of {} plugin(s): {:?}",
         set.plugins.len(),
@@ -32,22 +49,21 @@ fn main() {
     );
 
     let started = Instant::now();
-    let warm_runtime =
-        Runtime::new(Limits::default(), Some(cache.path().to_path_buf())).expect("runtime");
-    let warm = PluginSet::load(&warm_runtime, true, &[]).expect("plugins");
+    let warm_runtime = runtime_with_cache(cache.path());
+    let warm = curated(&warm_runtime);
     println!("warm load (cache + info): {:?}", started.elapsed());
     drop(warm);
 
     let plugin = set
         .plugins
         .iter()
-        .find(|p| p.id == "secrets")
+        .find(|p| p.info.id == "secrets")
         .expect("secrets plugin");
-    let secrets = &plugin.component;
+    let budget = Arc::new(OutputBudget::new(u64::MAX / 2));
     let rounds = 200;
     let started = Instant::now();
     for _ in 0..rounds {
-        std::hint::black_box(secrets.instantiate().expect("instance"));
+        std::hint::black_box(plugin.instantiate(&budget).expect("instance"));
     }
     println!(
         "instantiate: {} per instance",
@@ -55,7 +71,7 @@ fn main() {
     );
 
     let snapshot: Arc<dyn Snapshot> = Arc::new(EmptySnapshot);
-    let mut instance = secrets.instantiate().expect("instance");
+    let mut instance = plugin.instantiate(&budget).expect("instance");
     let file = Arc::new(FileData {
         path: "empty.txt".into(),
         mode: 0o100644,
@@ -89,6 +105,7 @@ fn main() {
     });
     // The keyword hits the host's prefilter would pass for this text.
     let hits: Vec<u32> = plugin
+        .info
         .interests
         .keywords
         .iter()

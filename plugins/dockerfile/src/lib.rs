@@ -26,7 +26,9 @@ use check::Source;
 /// Largest Dockerfile read.
 const MAX_SIZE: u64 = 4 << 20;
 
-struct Dockerfile;
+/// The plugin (public so the crate's native rlib, used by the fuzz targets,
+/// keeps every check alive).
+pub struct Dockerfile;
 
 impl Plugin for Dockerfile {
     fn info() -> PluginInfo {
