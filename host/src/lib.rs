@@ -22,6 +22,8 @@
 //! [`text`] small shared helpers, [`progress`] the progress line, and
 //! [`db`] the offline vulnerability database the `osv` plugin reads.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod db;
 pub mod digest;

@@ -32,6 +32,8 @@
 //!
 //! See `sdk/README.md` for building and running a plugin.
 
+#![warn(missing_docs)]
+
 mod adapter;
 mod file;
 mod model;

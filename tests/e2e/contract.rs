@@ -135,11 +135,22 @@ fn a_setting_for_a_contract_0_1_plugin_is_refused_naming_it() {
 
 #[test]
 fn the_sdk_carries_the_same_wit_as_the_host() {
-    for version in ["v0.2.0"] {
-        let host = std::fs::read(root().join("wit").join(version).join("plugin.wit"))
+    let versions: Vec<String> = std::fs::read_dir(root().join("sdk/wit"))
+        .expect("sdk/wit/ (the SDK packages its own copy)")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(versions.iter().any(|v| v == "v0.2.0"), "{versions:?}");
+    for version in versions {
+        let host = std::fs::read(root().join("wit").join(&version).join("plugin.wit"))
             .expect("wit/ of the host");
-        let sdk = std::fs::read(root().join("sdk/wit").join(version).join("plugin.wit"))
-            .expect("sdk/wit/ (the SDK packages its own copy)");
+        let sdk = std::fs::read(root().join("sdk/wit").join(&version).join("plugin.wit"))
+            .expect("sdk/wit/");
         assert!(
             host == sdk,
             "wit/{version} and sdk/wit/{version} differ: copy wit/ into sdk/wit/"

@@ -366,7 +366,7 @@ fn settle(
     let count = image.layers.len();
     let mut settled = Settled {
         outcomes: Vec::with_capacity(count),
-        entry_lists: vec![Arc::new(Vec::new()); count],
+        entry_lists: (0..count).map(|_| Arc::new(Vec::new())).collect(),
         kept: Vec::new(),
         sent_early: Vec::new(),
         broken: vec![false; count],

@@ -21,7 +21,7 @@
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
@@ -317,6 +317,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let shared = dir.path().join("shared");
         fs::create_dir(&shared).expect("mkdir");
+        use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).expect("chmod");
         let err = CompileCache::open(shared, &dir.path().join("key")).expect_err("refused");
         assert!(

@@ -18,6 +18,10 @@ use crate::model::{
 };
 
 /// Bindings for contract `bulkhead:plugin@0.1.0`.
+#[allow(
+    missing_docs,
+    reason = "generated from the WIT, whose comments it keeps"
+)]
 pub mod v0_1_0 {
     wasmtime::component::bindgen!({
         path: "../wit/v0.1.0",
@@ -36,6 +40,10 @@ pub mod v0_1_0 {
 }
 
 /// Bindings for contract `bulkhead:plugin@0.2.0`.
+#[allow(
+    missing_docs,
+    reason = "generated from the WIT, whose comments it keeps"
+)]
 pub mod v0_2_0 {
     wasmtime::component::bindgen!({
         path: "../wit/v0.2.0",

@@ -455,7 +455,6 @@ pub fn stream_layer(
             // while the guard is armed.
             io::copy(&mut entry, &mut io::sink()).map_err(|err| describe(err, compression))?;
         }
-        drop(entries);
         // Read what follows the end-of-archive marker so both digests
         // cover the whole stream.
         let mut rest = archive.into_inner();
