@@ -10,11 +10,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{Config, Date};
 use crate::dispatch::{DispatchOptions, default_workers};
+use crate::gate::GateOptions;
+use crate::gate::baseline::Baseline;
 use crate::merge::MergeOptions;
 use crate::model::Severity;
 use crate::plugin::{Grant, LoadOptions, PluginSet, PluginSource, UserSetting};
-use crate::report::{self, Format};
+use crate::report::{self, Format, RenderOptions};
 use crate::runtime::cache::CompileCache;
 use crate::runtime::{Limits, Runtime};
 use crate::scan::{ScanOptions, scan};
@@ -224,6 +227,70 @@ struct ScanArgs {
     /// Vulnerability database directory: the same as --grant osv:vulnerability-db=DIR.
     #[arg(long, value_name = "DIR")]
     db: Option<PathBuf>,
+    #[command(flatten)]
+    gate: GateArgs,
+}
+
+/// Suppressions, baseline and what to report (the gate).
+#[derive(Args, Debug)]
+struct GateArgs {
+    /// Project configuration with `[[ignore]]` suppressions (default:
+    /// ./bulkhead.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// A previous `--format json` result: only findings not in it are
+    /// reported and fail the gate.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    baseline: Option<PathBuf>,
+    /// The day suppression expiry is judged on, YYYY-MM-DD (default:
+    /// SOURCE_DATE_EPOCH if set, else today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    now: Option<String>,
+    /// Severities to report, comma-separated (default: all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_severity)]
+    severity: Vec<Severity>,
+    /// Suppress vulnerabilities that have no fixed version.
+    #[arg(long)]
+    ignore_unfixed: bool,
+    /// List suppressed findings in the table too.
+    #[arg(long)]
+    show_suppressed: bool,
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    Severity::parse(text.trim()).ok_or_else(|| {
+        format!("unknown severity {text:?} (expected info, low, medium, high or critical)")
+    })
+}
+
+/// The day expiry is judged on: `--now`, else `SOURCE_DATE_EPOCH`, else
+/// the system clock.
+fn gate_today(now: Option<&str>) -> Result<Date> {
+    if let Some(text) = now {
+        return Date::parse(text)
+            .with_context(|| format!("--now {text:?} is not a date YYYY-MM-DD"));
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let seconds: i64 = text.trim().parse().with_context(|| {
+                format!("SOURCE_DATE_EPOCH {text:?} is not a number of seconds")
+            })?;
+            Ok(Date::from_unix_seconds(seconds))
+        }
+        Err(_) => Ok(Date::today()),
+    }
+}
+
+fn gate_options(args: &GateArgs) -> Result<GateOptions> {
+    let config = Config::load(args.config.as_deref())?;
+    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    Ok(GateOptions {
+        config,
+        baseline,
+        today: gate_today(args.now.as_deref())?,
+        severities: (!args.severity.is_empty()).then(|| args.severity.clone()),
+        ignore_unfixed: args.ignore_unfixed,
+    })
 }
 
 fn parse_setting(text: &str) -> Result<(String, String, UserSetting), String> {
@@ -331,6 +398,9 @@ fn load_set(runtime: &Runtime, args: &PluginArgs, grants: Vec<Grant>) -> Result<
 
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
+    // Configuration and baseline first: a typo there fails in a moment,
+    // not after the scan.
+    let gate = gate_options(&args.gate)?;
     let runtime = runtime_for(&args.plugins)?;
     let mut grants = args.grants.clone();
     if let Some(db) = &args.db {
@@ -370,6 +440,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         merge: MergeOptions {
             show_secrets: args.show_secrets,
         },
+        gate,
         platform,
         post_scan_budget: runtime.limits().max_bytes_per_post_scan,
     };
@@ -377,7 +448,12 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
-    let text = report::render(&result, &set.infos(), args.format, color)?;
+    let render = RenderOptions {
+        color,
+        show_suppressed: args.gate.show_suppressed,
+        threshold: args.severity_threshold.severity(),
+    };
+    let text = report::render(&result, &set.infos(), args.format, &render)?;
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write the report to {}", path.display()))?,

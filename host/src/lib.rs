@@ -14,10 +14,13 @@
 //!    for every contract version.
 //! 5. [`plugin`]: loading, validating and granting plugin sets.
 //! 6. [`merge`]: validation, provenance, de-duplication, order.
-//! 7. [`report`]: table, JSON, SARIF, CycloneDX, SPDX.
-//! 8. [`cli`]: the command line.
+//! 7. [`gate`]: suppressions (bulkhead.toml, inline comments), baseline,
+//!    `--ignore-unfixed`, `--severity`.
+//! 8. [`report`]: table, JSON, SARIF, CycloneDX, SPDX, JUnit, GitHub
+//!    annotations.
+//! 9. [`cli`]: the command line.
 //!
-//! [`scan`] ties 1-6 together. Beside the flow: [`model`] holds the result
+//! [`scan`] ties 1-7 together. [`config`] reads bulkhead.toml. Beside the flow: [`model`] holds the result
 //! types every stage shares (nothing points up from it), [`digest`] and
 //! [`text`] small shared helpers, [`progress`] the progress line, and
 //! [`db`] the offline vulnerability database the `osv` plugin reads.
@@ -25,9 +28,11 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod config;
 pub mod db;
 pub mod digest;
 pub mod dispatch;
+pub mod gate;
 pub mod merge;
 pub mod model;
 pub mod plugin;

@@ -164,6 +164,7 @@ fn stamp(
             version: plugin.version.clone(),
             sha256: plugin.sha256.clone(),
         },
+        baseline: None,
     })
 }
 

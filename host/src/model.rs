@@ -537,6 +537,120 @@ pub struct Finding {
     pub fingerprint: String,
     /// Who reported it.
     pub plugin: Provenance,
+    /// With `--baseline`: whether the previous result had it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+}
+
+/// Whether a finding was in the baseline result (`--baseline`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Not in the previous result: it gates.
+    New,
+    /// In the previous result: reported as suppressed, does not gate.
+    Unchanged,
+}
+
+// ---------------------------------------------------------------------------
+// Suppressions.
+// ---------------------------------------------------------------------------
+
+/// A `bulkhead:ignore RULE reason` comment found in a file the host read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InlineIgnore {
+    /// In-target path of the file.
+    pub path: String,
+    /// The image layer of that file version.
+    pub layer: Option<usize>,
+    /// 1-based line of the comment; it covers this line and the next.
+    pub line: u32,
+    /// The rule named (id or alias).
+    pub rule: String,
+    /// The rest of the comment.
+    pub reason: String,
+}
+
+/// What kind of decision suppressed a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// An `[[ignore]]` table of bulkhead.toml.
+    Config,
+    /// A `bulkhead:ignore` comment in the file.
+    Inline,
+    /// A VEX statement.
+    Vex,
+    /// The finding was in the `--baseline` result.
+    Baseline,
+    /// `--ignore-unfixed`: a vulnerability without a fixed version.
+    Unfixed,
+}
+
+/// Why a finding is suppressed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// What suppressed it.
+    pub kind: SuppressionKind,
+    /// The reason given.
+    pub reason: String,
+    /// Where the decision is written (`bulkhead.toml [[ignore]] #2`,
+    /// `app/.env:3`, the baseline file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The last day the suppression holds, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// VEX status (`not_affected`, `fixed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// VEX justification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+}
+
+/// A finding kept out of the gate, with why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SuppressedFinding {
+    /// The finding as it would have been reported.
+    pub finding: Finding,
+    /// What suppressed it.
+    pub suppression: Suppression,
+}
+
+/// Why a suppression did not take part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaleWhy {
+    /// It matched no finding of this scan.
+    MatchedNothing,
+    /// Its `expires` date has passed: it suppresses nothing any more.
+    Expired,
+    /// It names a rule no loaded plugin declares.
+    UnknownRule,
+}
+
+impl StaleWhy {
+    /// The name used in the JSON output.
+    pub fn label(self) -> &'static str {
+        match self {
+            StaleWhy::MatchedNothing => "matched-nothing",
+            StaleWhy::Expired => "expired",
+            StaleWhy::UnknownRule => "unknown-rule",
+        }
+    }
+}
+
+/// A suppression that suppressed nothing, reported so it gets cleaned up
+/// (or renewed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StaleSuppression {
+    /// Where it is written.
+    pub source: String,
+    /// The reason it gives.
+    pub reason: String,
+    /// Why it is stale.
+    pub why: StaleWhy,
 }
 
 /// A package of the inventory, with where it was found.
@@ -706,6 +820,8 @@ pub struct Summary {
     pub files_analyzed: u64,
     /// Packages in the inventory.
     pub packages: usize,
+    /// Findings suppressed (listed under `suppressed`).
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -751,8 +867,13 @@ pub struct ScanResult {
     pub summary: Summary,
     /// Per plugin, sorted by id.
     pub plugins: Vec<PluginOutcome>,
-    /// Findings, most severe first.
+    /// Findings, most severe first (suppressed ones are not here).
     pub findings: Vec<Finding>,
+    /// Findings a suppression, the baseline or `--ignore-unfixed` kept
+    /// out of the gate, in the same order.
+    pub suppressed: Vec<SuppressedFinding>,
+    /// Suppressions that matched nothing, expired or name an unknown rule.
+    pub stale_suppressions: Vec<StaleSuppression>,
     /// Packages found (the inventory), sorted.
     pub packages: Vec<Package>,
     /// Paths that could not be read, layers left out, bounds hit.

@@ -1,12 +1,14 @@
 //! The pipeline, in data-flow order: open the target (`source`), walk it and
 //! hand files to plugins (`walk`, `dispatch`, `runtime`), then turn what
-//! they reported into findings (`merge`). `report` renders the result.
+//! they reported into findings (`merge`), and keep what the team accepted
+//! out of the gate (`gate`). `report` renders the result.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 
 use crate::dispatch::{self, DispatchOptions};
+use crate::gate::{self, GateOptions};
 use crate::merge::{self, MergeOptions};
 use crate::model::{PluginOutcome, PluginStatus, SCHEMA_VERSION, ScanResult, Summary, TargetInfo};
 use crate::plugin::PluginSet;
@@ -21,6 +23,8 @@ pub struct ScanOptions {
     pub dispatch: DispatchOptions,
     /// Merge settings.
     pub merge: MergeOptions,
+    /// Suppressions, baseline and report filters.
+    pub gate: GateOptions,
     /// Platform picked from multi-platform images.
     pub platform: Platform,
     /// Bytes one plugin's post-scan call may keep.
@@ -66,6 +70,7 @@ pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
     for finding in &findings {
         summary.add(finding.severity);
     }
+    let infos_for_gate = infos.clone();
     let plugins = infos
         .into_iter()
         .zip(runs)
@@ -79,7 +84,7 @@ pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
             run,
         })
         .collect();
-    Ok(ScanResult {
+    let mut result = ScanResult {
         schema: "bulkhead-scan",
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -92,7 +97,11 @@ pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
         summary,
         plugins,
         findings,
+        suppressed: Vec::new(),
+        stale_suppressions: Vec::new(),
         packages,
         errors: analyzed.errors,
-    })
+    };
+    gate::apply(&mut result, &infos_for_gate, &analyzed.inline_ignores, &options.gate)?;
+    Ok(result)
 }

@@ -55,6 +55,7 @@ pub fn analyze(
         findings: pooled.findings,
         packages: pooled.packages,
         notes: pooled.notes,
+        inline_ignores: pooled.inline_ignores,
         complete,
         runs: pooled.runs,
         files_walked: walk.files,

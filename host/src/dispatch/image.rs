@@ -623,6 +623,7 @@ fn finish(image: &Image, pooled: PoolOutput, streamed: Streamed) -> DispatchOutp
         findings,
         packages,
         notes,
+        inline_ignores: pooled.inline_ignores,
         complete,
         runs: pooled.runs,
         files_walked,

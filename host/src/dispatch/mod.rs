@@ -12,6 +12,7 @@
 //! streams an image's layers in parallel, builds the final filesystem, then
 //! feeds the pool.
 
+mod directives;
 mod files;
 pub(crate) mod image;
 mod pool;
@@ -23,7 +24,7 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::model::{ImageScan, Note, PluginRun, RawFinding, RawPackage};
+use crate::model::{ImageScan, InlineIgnore, Note, PluginRun, RawFinding, RawPackage};
 use crate::plugin::{Plugin, PluginSet};
 use crate::runtime::{CallResult, CallStatus};
 use crate::source::Target;
@@ -186,6 +187,8 @@ pub struct DispatchOutput {
     pub packages: Vec<RawPackage>,
     /// Notes plugins left for their post-scan calls.
     pub notes: Vec<RawNote>,
+    /// `bulkhead:ignore` comments in the files handed to plugins, sorted.
+    pub inline_ignores: Vec<InlineIgnore>,
     /// False when part of the target was left out (a layer, a bound hit).
     pub complete: bool,
     /// Per plugin, in [`PluginSet`] order.
@@ -210,6 +213,10 @@ pub fn analyze(
         Target::Files(tree) => files::analyze(tree, set, options)?,
         Target::Image { image, .. } => image::analyze(image, set, options)?,
     };
+    // A file sent to plugins twice (an image's early and late phases)
+    // yields its directives twice.
+    output.inline_ignores.sort();
+    output.inline_ignores.dedup();
     output
         .notes
         .sort_by(|a, b| (a.plugin, &a.note).cmp(&(b.plugin, &b.note)));

@@ -11,7 +11,7 @@ use anyhow::{Result, anyhow};
 use crossbeam_channel::{Receiver, Sender};
 
 use super::{RawNote, RecordCall, Wanted};
-use crate::model::{PluginRun, RawFinding, RawPackage};
+use crate::model::{InlineIgnore, PluginRun, RawFinding, RawPackage};
 use crate::plugin::Plugin;
 use crate::runtime::{CallResult, CallStatus, Instance, OutputBudget};
 use crate::walk::{FileData, Snapshot};
@@ -133,6 +133,8 @@ pub struct PoolOutput {
     pub packages: Vec<RawPackage>,
     /// Notes left for post-scan.
     pub notes: Vec<RawNote>,
+    /// `bulkhead:ignore` comments in the files handed out.
+    pub inline_ignores: Vec<InlineIgnore>,
     /// Per plugin.
     pub runs: Vec<PluginRun>,
 }
@@ -178,6 +180,7 @@ impl PoolOutput {
         self.findings.extend(other.findings);
         self.packages.extend(other.packages);
         self.notes.extend(other.notes);
+        self.inline_ignores.extend(other.inline_ignores);
         for (run, worker_run) in self.runs.iter_mut().zip(other.runs) {
             run.absorb(worker_run);
         }
@@ -236,6 +239,12 @@ impl<'a> Worker<'a> {
 
     fn run(mut self, jobs: Receiver<Job>) -> PoolOutput {
         for job in jobs {
+            if let Job::File { file, .. } = &job {
+                let layer = file.layer.as_ref().map(|tag| tag.index);
+                self.output
+                    .inline_ignores
+                    .extend(super::directives::find(&file.path, layer, &file.bytes));
+            }
             for (plugin, keywords) in job.calls() {
                 self.call(plugin, &job, keywords);
             }

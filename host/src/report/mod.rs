@@ -1,6 +1,8 @@
 //! Report: renders a [`ScanResult`] in the format the user chose.
 
 mod cyclonedx;
+mod github;
+mod junit;
 mod rules_doc;
 mod sarif;
 mod spdx;
@@ -11,7 +13,7 @@ pub use rules_doc::rules_markdown;
 use anyhow::Result;
 
 use crate::digest::sha256_hex;
-use crate::model::{PluginInfo, ScanResult};
+use crate::model::{PluginInfo, ScanResult, Severity};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -27,22 +29,42 @@ pub enum Format {
     /// SPDX 2.3 JSON: the package inventory, vulnerabilities as advisory
     /// references.
     SpdxJson,
+    /// JUnit XML: one test case per rule per target, failing for findings
+    /// at or above `--severity-threshold`.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=...::`): annotations
+    /// on the pull request.
+    Github,
 }
 
-/// Renders `result`; `plugins` describe the rules (SARIF lists them all).
-/// `color` adds ANSI colours to the table.
+/// How to render, besides the format.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// ANSI colours in the table.
+    pub color: bool,
+    /// List suppressed findings in the table.
+    pub show_suppressed: bool,
+    /// The exit-code threshold (`--severity-threshold`); `None` never
+    /// fails. JUnit marks findings at or above it as failures.
+    pub threshold: Option<Severity>,
+}
+
+/// Renders `result`; `plugins` describe the rules (SARIF and JUnit list
+/// them all).
 pub fn render(
     result: &ScanResult,
     plugins: &[PluginInfo],
     format: Format,
-    color: bool,
+    options: &RenderOptions,
 ) -> Result<String> {
     Ok(match format {
-        Format::Table => table::render(result, color),
+        Format::Table => table::render(result, options.color, options.show_suppressed),
         Format::Json => pretty(result)?,
         Format::Sarif => pretty(&sarif::build(result, plugins))?,
         Format::Cyclonedx => pretty(&cyclonedx::build(result))?,
         Format::SpdxJson => pretty(&spdx::build(result))?,
+        Format::Junit => junit::render(result, plugins, options.threshold)?,
+        Format::Github => github::render(result),
     })
 }
 

@@ -3,10 +3,21 @@
 //! locations relative to the scanned directory, and `partialFingerprints`
 //! that survive line shifts. Plugin failures become tool execution
 //! notifications.
+//!
+//! Suppressed findings stay in `results` with `suppressions` (`inSource`
+//! for a `bulkhead:ignore` comment, `external` for everything else, with
+//! the reason as justification), so code scanning shows them as dismissed
+//! rather than forgetting them. With `--baseline`, results carry
+//! `baselineState` (`new`, `unchanged`). Stale and expired suppressions
+//! become warning notifications.
+
+use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use crate::model::{PluginInfo, ScanResult, Severity};
+use crate::model::{
+    BaselineState, Finding, PluginInfo, ScanResult, Severity, Suppression, SuppressionKind,
+};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -42,7 +53,7 @@ fn uri(path: &str) -> String {
 
 /// Builds the SARIF log.
 pub fn build(result: &ScanResult, plugins: &[PluginInfo]) -> Value {
-    let mut rule_ids: Vec<String> = Vec::new();
+    let mut rule_ids: HashMap<String, usize> = HashMap::new();
     let mut rules: Vec<Value> = Vec::new();
     for plugin in plugins {
         for rule in &plugin.rules {
@@ -68,68 +79,23 @@ pub fn build(result: &ScanResult, plugins: &[PluginInfo]) -> Value {
             if !rule.aliases.is_empty() {
                 entry["properties"]["aliases"] = json!(rule.aliases);
             }
-            rule_ids.push(id);
+            rule_ids.entry(id).or_insert(rules.len());
             rules.push(entry);
         }
     }
 
-    let results: Vec<Value> = result
+    let mut results: Vec<Value> = result
         .findings
         .iter()
-        .map(|finding| {
-            // Image-config findings have no file: point at the image itself.
-            let path = if finding.path.is_empty() {
-                &result.target.name
-            } else {
-                &finding.path
-            };
-            let mut physical = json!({
-                "artifactLocation": { "uri": uri(path), "uriBaseId": "SRCROOT" },
-            });
-            if let Some(start) = finding.start_line {
-                physical["region"] = json!({
-                    "startLine": start.max(1),
-                    "endLine": finding.end_line.unwrap_or(start).max(start.max(1)),
-                });
-            }
-            let mut properties = json!({
-                "severity": finding.severity,
-                "plugin": finding.plugin.id,
-                "pluginVersion": finding.plugin.version,
-                "pluginSha256": finding.plugin.sha256,
-            });
-            if let Some(layer) = &finding.layer {
-                properties["layer"] = json!(layer);
-            }
-            if let Some(removed) = finding.removed_in_layer {
-                properties["removedInLayer"] = json!(removed);
-            }
-            if let Some(field) = &finding.field_path {
-                properties["fieldPath"] = json!(field);
-            }
-            for property in &finding.properties {
-                properties[&property.name] = json!(property.value);
-            }
-            let mut text = finding.message.clone();
-            if let Some(secret) = &finding.secret {
-                text.push_str(&format!(" ({secret})"));
-            }
-            let mut entry = json!({
-                "ruleId": finding.rule_id,
-                "level": level(finding.severity),
-                "message": { "text": text },
-                "locations": [{ "physicalLocation": physical }],
-                "partialFingerprints": { "bulkhead/v1": finding.fingerprint },
-                "properties": properties,
-            });
-            if let Some(index) = rule_ids.iter().position(|id| *id == finding.rule_id) {
-                entry["ruleIndex"] = json!(index);
-            }
-            entry
-        })
+        .map(|finding| result_entry(result, finding, &rule_ids))
         .collect();
+    results.extend(result.suppressed.iter().map(|item| {
+        let mut entry = result_entry(result, &item.finding, &rule_ids);
+        entry["suppressions"] = json!([suppression(&item.suppression)]);
+        entry
+    }));
 
-    let notifications: Vec<Value> = result
+    let mut notifications: Vec<Value> = result
         .plugins
         .iter()
         .filter(|plugin| plugin.status.is_error())
@@ -140,6 +106,12 @@ pub fn build(result: &ScanResult, plugins: &[PluginInfo]) -> Value {
             })
         })
         .collect();
+    notifications.extend(result.stale_suppressions.iter().map(|stale| {
+        json!({
+            "level": "warning",
+            "message": { "text": format!("stale suppression {} ({}): {}", stale.source, stale.why.label(), stale.reason) },
+        })
+    }));
 
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -164,6 +136,91 @@ pub fn build(result: &ScanResult, plugins: &[PluginInfo]) -> Value {
             "results": results,
         }]
     })
+}
+
+/// One SARIF result for `finding`.
+fn result_entry(result: &ScanResult, finding: &Finding, rule_ids: &HashMap<String, usize>) -> Value {
+    // Image-config findings have no file: point at the image itself.
+    let path = if finding.path.is_empty() {
+        &result.target.name
+    } else {
+        &finding.path
+    };
+    let mut physical = json!({
+        "artifactLocation": { "uri": uri(path), "uriBaseId": "SRCROOT" },
+    });
+    if let Some(start) = finding.start_line {
+        physical["region"] = json!({
+            "startLine": start.max(1),
+            "endLine": finding.end_line.unwrap_or(start).max(start.max(1)),
+        });
+    }
+    let mut properties = json!({
+        "severity": finding.severity,
+        "plugin": finding.plugin.id,
+        "pluginVersion": finding.plugin.version,
+        "pluginSha256": finding.plugin.sha256,
+    });
+    if let Some(layer) = &finding.layer {
+        properties["layer"] = json!(layer);
+    }
+    if let Some(removed) = finding.removed_in_layer {
+        properties["removedInLayer"] = json!(removed);
+    }
+    if let Some(field) = &finding.field_path {
+        properties["fieldPath"] = json!(field);
+    }
+    for property in &finding.properties {
+        properties[&property.name] = json!(property.value);
+    }
+    let mut text = finding.message.clone();
+    if let Some(secret) = &finding.secret {
+        text.push_str(&format!(" ({secret})"));
+    }
+    let mut entry = json!({
+        "ruleId": finding.rule_id,
+        "level": level(finding.severity),
+        "message": { "text": text },
+        "locations": [{ "physicalLocation": physical }],
+        "partialFingerprints": { "bulkhead/v1": finding.fingerprint },
+        "properties": properties,
+    });
+    if let Some(index) = rule_ids.get(&finding.rule_id) {
+        entry["ruleIndex"] = json!(index);
+    }
+    if let Some(state) = finding.baseline {
+        entry["baselineState"] = json!(match state {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        });
+    }
+    entry
+}
+
+/// A SARIF `suppression` object: `inSource` for a comment in the file,
+/// `external` for the rest; the reason as justification.
+fn suppression(suppression: &Suppression) -> Value {
+    let kind = match suppression.kind {
+        SuppressionKind::Inline => "inSource",
+        _ => "external",
+    };
+    let mut justification = suppression.reason.clone();
+    if let Some(source) = &suppression.source {
+        justification.push_str(&format!(" ({source})"));
+    }
+    if let Some(expires) = &suppression.expires {
+        justification.push_str(&format!(", until {expires}"));
+    }
+    let mut value = json!({
+        "kind": kind,
+        "status": "accepted",
+        "justification": justification,
+    });
+    value["properties"] = json!({ "bulkheadKind": suppression.kind });
+    if let Some(source) = &suppression.source {
+        value["properties"]["source"] = json!(source);
+    }
+    value
 }
 
 #[cfg(test)]

@@ -39,8 +39,9 @@ fn severity_color(severity: Severity) -> &'static str {
     }
 }
 
-/// Renders the table.
-pub fn render(result: &ScanResult, color: bool) -> String {
+/// Renders the table; suppressed findings are counted, and listed only
+/// with `show_suppressed`.
+pub fn render(result: &ScanResult, color: bool, show_suppressed: bool) -> String {
     let mut out = String::new();
     let summary = &result.summary;
     let _ = writeln!(
@@ -60,6 +61,7 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         "\nTotal: {} (critical {}, high {}, medium {}, low {}, info {})",
         summary.findings, summary.critical, summary.high, summary.medium, summary.low, summary.info
     );
+    render_suppressed(&mut out, result, show_suppressed);
     if summary.packages > 0 {
         let _ = writeln!(
             out,
@@ -113,6 +115,43 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         let _ = writeln!(out, "warning: {}", clean(error));
     }
     out
+}
+
+/// The suppressed count, the suppressed findings if asked, and the stale
+/// suppressions (always: an expired one is a decision coming due).
+fn render_suppressed(out: &mut String, result: &ScanResult, show: bool) {
+    if !result.suppressed.is_empty() {
+        let hint = if show { "" } else { " (--show-suppressed lists them)" };
+        let _ = writeln!(out, "Suppressed: {}{hint}", result.suppressed.len());
+    }
+    if show {
+        for item in &result.suppressed {
+            let finding = &item.finding;
+            let source = item
+                .suppression
+                .source
+                .as_deref()
+                .map_or(String::new(), |source| format!(" [{}]", clean(source)));
+            let _ = writeln!(
+                out,
+                "  {:<9} {}  {}  {:?}{source}: {}",
+                finding.severity.label(),
+                clean(&finding.rule_id),
+                location(finding),
+                item.suppression.kind,
+                clean(&item.suppression.reason)
+            );
+        }
+    }
+    for stale in &result.stale_suppressions {
+        let _ = writeln!(
+            out,
+            "warning: suppression {} is stale ({}): {}",
+            clean(&stale.source),
+            stale.why.label(),
+            clean(&stale.reason)
+        );
+    }
 }
 
 fn location(finding: &Finding) -> String {
