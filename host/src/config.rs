@@ -57,8 +57,7 @@ impl Date {
         let month = digits(5..7)? as u8;
         let day = digits(8..10)? as u8;
         let date = Date { year, month, day };
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(date)
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(date)
     }
 
     /// The UTC date `seconds` after the Unix epoch.
@@ -237,10 +236,7 @@ fn check_ignore(index: usize, raw: RawIgnore) -> Result<Ignore> {
         bail!("names no finding: give `rule`, `vulnerability`, `package` or `fingerprint`");
     }
     if raw.paths.len() > MAX_PATHS {
-        bail!(
-            "{} `paths`, over the limit of {MAX_PATHS}",
-            raw.paths.len()
-        );
+        bail!("{} `paths`, over the limit of {MAX_PATHS}", raw.paths.len());
     }
     let texts = [
         ("rule", raw.rule.as_deref()),
@@ -344,13 +340,17 @@ mod tests {
             })
         );
         assert_eq!(config.ignores[1].index, 2);
-        assert_eq!(config.ignores[1].expires.map(|d| d.to_string()).as_deref(), Some("2027-01-01"));
+        assert_eq!(
+            config.ignores[1].expires.map(|d| d.to_string()).as_deref(),
+            Some("2027-01-01")
+        );
     }
 
     #[test]
     fn bad_tables_are_errors_naming_the_problem() {
         let error = |text: &str| format!("{:#}", Config::parse(text).expect_err("rejected"));
-        let unknown = error("[[ignore]]\nrule = \"a/b\"\nreason = \"r\"\nexpire = \"2027-01-01\"\n");
+        let unknown =
+            error("[[ignore]]\nrule = \"a/b\"\nreason = \"r\"\nexpire = \"2027-01-01\"\n");
         assert!(unknown.contains("expire"), "{unknown}");
         assert!(error("[[ignore]]\nrule = \"a/b\"\n").contains("`reason` is required"));
         assert!(error("[[ignore]]\nreason = \"r\"\n").contains("names no finding"));
@@ -359,7 +359,9 @@ mod tests {
                 .contains("not a date")
         );
         assert!(error("[[ignore]]\nfingerprint = \"xyz\"\nreason = \"r\"\n").contains("32 hex"));
-        assert!(error("[[ignore]]\nrule = \"a/b\"\nreason = \"r\"\npaths = [\"[\"]\n").contains("glob"));
+        assert!(
+            error("[[ignore]]\nrule = \"a/b\"\nreason = \"r\"\npaths = [\"[\"]\n").contains("glob")
+        );
     }
 
     #[test]
@@ -369,7 +371,10 @@ mod tests {
         assert!(Date::parse("2023-1-01").is_none());
         assert!(Date::parse("+023-01-01").is_none());
         assert_eq!(Date::from_unix_seconds(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_unix_seconds(1_709_164_800).to_string(), "2024-02-29");
+        assert_eq!(
+            Date::from_unix_seconds(1_709_164_800).to_string(),
+            "2024-02-29"
+        );
         assert_eq!(Date::from_unix_seconds(-1).to_string(), "1969-12-31");
     }
 }

@@ -102,6 +102,11 @@ pub fn scan(set: &PluginSet, options: &ScanOptions) -> Result<ScanResult> {
         packages,
         errors: analyzed.errors,
     };
-    gate::apply(&mut result, &infos_for_gate, &analyzed.inline_ignores, &options.gate)?;
+    gate::apply(
+        &mut result,
+        &infos_for_gate,
+        &analyzed.inline_ignores,
+        &options.gate,
+    )?;
     Ok(result)
 }

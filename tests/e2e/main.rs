@@ -9,6 +9,7 @@ mod contract;
 mod db;
 mod debian;
 mod dockerfile_corpus;
+mod gate;
 mod hostile_configs;
 mod hostile_images;
 mod image_config;

@@ -241,9 +241,11 @@ impl<'a> Worker<'a> {
         for job in jobs {
             if let Job::File { file, .. } = &job {
                 let layer = file.layer.as_ref().map(|tag| tag.index);
-                self.output
-                    .inline_ignores
-                    .extend(super::directives::find(&file.path, layer, &file.bytes));
+                self.output.inline_ignores.extend(super::directives::find(
+                    &file.path,
+                    layer,
+                    &file.bytes,
+                ));
             }
             for (plugin, keywords) in job.calls() {
                 self.call(plugin, &job, keywords);

@@ -119,7 +119,8 @@ mod tests {
 
     #[test]
     fn other_documents_are_errors_naming_the_problem() {
-        let error = |text: &[u8]| format!("{:#}", Baseline::parse("p", text).expect_err("rejected"));
+        let error =
+            |text: &[u8]| format!("{:#}", Baseline::parse("p", text).expect_err("rejected"));
         assert!(error(b"{\"schema\":\"sarif\",\"findings\":[]}").contains("bulkhead-scan"));
         assert!(error(b"[1,2]").contains("bulkhead scan --format json"));
         assert!(

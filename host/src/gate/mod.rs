@@ -234,13 +234,16 @@ impl<'a> ConfigIndex<'a> {
             let entry = ConfigEntry {
                 unknown_rule: ignore.rule.is_some() && rules.is_empty(),
                 rules,
-                paths: path_set(ignore)
-                    .with_context(|| format!("[[ignore]] #{}", ignore.index))?,
+                paths: path_set(ignore).with_context(|| format!("[[ignore]] #{}", ignore.index))?,
                 expired: ignore.expires.is_some_and(|last| today > last),
                 used: false,
             };
             if let Some(fingerprint) = &ignore.fingerprint {
-                index.by_fingerprint.entry(fingerprint.clone()).or_default().push(at);
+                index
+                    .by_fingerprint
+                    .entry(fingerprint.clone())
+                    .or_default()
+                    .push(at);
             } else if ignore.rule.is_some() {
                 for rule in &entry.rules {
                     index.by_rule.entry(rule.clone()).or_default().push(at);
@@ -252,7 +255,11 @@ impl<'a> ConfigIndex<'a> {
                     .or_default()
                     .push(at);
             } else if let Some(package) = &ignore.package {
-                index.by_package.entry(package.clone()).or_default().push(at);
+                index
+                    .by_package
+                    .entry(package.clone())
+                    .or_default()
+                    .push(at);
             }
             index.entries.push(entry);
         }
@@ -304,7 +311,10 @@ impl<'a> ConfigIndex<'a> {
             .as_ref()
             .is_none_or(|f| *f == finding.fingerprint);
         let vulnerability_ok = ignore.vulnerability.as_ref().is_none_or(|wanted| {
-            finding.aliases.iter().any(|id| id.eq_ignore_ascii_case(wanted))
+            finding
+                .aliases
+                .iter()
+                .any(|id| id.eq_ignore_ascii_case(wanted))
         });
         let package_ok = ignore
             .package

@@ -57,7 +57,10 @@ pub fn render(result: &ScanResult) -> String {
             out,
             "::warning title={}::{}",
             escape_property("bulkhead stale suppression"),
-            escape_data(&format!("{} {why} (reason: {})", stale.source, stale.reason))
+            escape_data(&format!(
+                "{} {why} (reason: {})",
+                stale.source, stale.reason
+            ))
         );
     }
     let summary = &result.summary;

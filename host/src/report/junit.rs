@@ -39,7 +39,14 @@ pub fn render(
             let id = format!("{}/{}", plugin.id, rule.id);
             let findings = by_rule.remove(id.as_str()).unwrap_or_default();
             let quiet = suppressed.get(id.as_str()).copied().unwrap_or(0);
-            suite.add_test_case(rule_case(&id, &plugin.id, &rule.title, &findings, quiet, threshold));
+            suite.add_test_case(rule_case(
+                &id,
+                &plugin.id,
+                &rule.title,
+                &findings,
+                quiet,
+                threshold,
+            ));
         }
     }
     // Findings of rules no plugin in the list declares (should not happen:
@@ -100,7 +107,10 @@ fn rule_case(
         let _ = writeln!(out, "below the threshold:\n{}", listing(&below));
     }
     if suppressed > 0 {
-        let _ = writeln!(out, "{suppressed} suppressed finding(s) (see the JSON or SARIF report)");
+        let _ = writeln!(
+            out,
+            "{suppressed} suppressed finding(s) (see the JSON or SARIF report)"
+        );
     }
     if !out.is_empty() {
         case.set_system_out(out);

@@ -139,7 +139,11 @@ pub fn build(result: &ScanResult, plugins: &[PluginInfo]) -> Value {
 }
 
 /// One SARIF result for `finding`.
-fn result_entry(result: &ScanResult, finding: &Finding, rule_ids: &HashMap<String, usize>) -> Value {
+fn result_entry(
+    result: &ScanResult,
+    finding: &Finding,
+    rule_ids: &HashMap<String, usize>,
+) -> Value {
     // Image-config findings have no file: point at the image itself.
     let path = if finding.path.is_empty() {
         &result.target.name

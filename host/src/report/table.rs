@@ -121,7 +121,11 @@ pub fn render(result: &ScanResult, color: bool, show_suppressed: bool) -> String
 /// suppressions (always: an expired one is a decision coming due).
 fn render_suppressed(out: &mut String, result: &ScanResult, show: bool) {
     if !result.suppressed.is_empty() {
-        let hint = if show { "" } else { " (--show-suppressed lists them)" };
+        let hint = if show {
+            ""
+        } else {
+            " (--show-suppressed lists them)"
+        };
         let _ = writeln!(out, "Suppressed: {}{hint}", result.suppressed.len());
     }
     if show {
