@@ -48,7 +48,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Scan a directory or a file.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Inspect plugins.
     Plugin {
         #[command(subcommand)]
@@ -325,7 +325,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(*args),
         Command::Plugin {
             command: PluginCommand::List { plugins, format },
         } => run_plugin_list(plugins, format),

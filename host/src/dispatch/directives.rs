@@ -135,6 +135,14 @@ mod tests {
     }
 
     #[test]
+    fn one_long_line_of_markers_is_scanned_in_linear_time() {
+        let text = "x bulkhead:ignore ".repeat(500_000);
+        let started = std::time::Instant::now();
+        assert!(find("f", None, text.as_bytes()).is_empty());
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    }
+
+    #[test]
     fn a_file_full_of_markers_is_bounded() {
         let text = "# bulkhead:ignore r/x y\n".repeat(10_000);
         let found = find("f", None, text.as_bytes());
