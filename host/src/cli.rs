@@ -14,6 +14,7 @@ use crate::config::{Config, Date};
 use crate::dispatch::{DispatchOptions, default_workers};
 use crate::gate::GateOptions;
 use crate::gate::baseline::Baseline;
+use crate::gate::vex::Vex;
 use crate::merge::MergeOptions;
 use crate::model::Severity;
 use crate::plugin::{Grant, LoadOptions, PluginSet, PluginSource, UserSetting};
@@ -249,6 +250,10 @@ struct GateArgs {
     /// Severities to report, comma-separated (default: all).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_severity)]
     severity: Vec<Severity>,
+    /// VEX document (OpenVEX or CycloneDX): vulnerabilities it marks
+    /// not_affected or fixed for a package are suppressed; repeatable.
+    #[arg(long = "vex", value_name = "FILE")]
+    vex: Vec<PathBuf>,
     /// Suppress vulnerabilities that have no fixed version.
     #[arg(long)]
     ignore_unfixed: bool,
@@ -287,6 +292,7 @@ fn gate_options(args: &GateArgs) -> Result<GateOptions> {
     Ok(GateOptions {
         config,
         baseline,
+        vex: Vex::read(&args.vex)?,
         today: gate_today(args.now.as_deref())?,
         severities: (!args.severity.is_empty()).then(|| args.severity.clone()),
         ignore_unfixed: args.ignore_unfixed,

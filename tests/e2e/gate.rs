@@ -743,3 +743,135 @@ fn github_annotations_name_file_and_line_and_escape_the_message() {
         output.stdout
     );
 }
+
+/// Validates `document` against an official schema, listing every error.
+fn schema_errors(schema: &Value, draft: jsonschema::Draft, document: &Value) -> Vec<String> {
+    let dir = root().join("tests/schemas/cyclonedx");
+    let load = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(dir.join(name)).expect("schema")).expect("json")
+    };
+    let resource = |name: &str| jsonschema::Resource::from_contents(load(name)).expect("resource");
+    let validator = jsonschema::options()
+        .with_draft(draft)
+        .with_resource(
+            "http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json",
+            resource("spdx.SNAPSHOT.schema.json"),
+        )
+        .with_resource(
+            "http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json",
+            resource("jsf-0.82.SNAPSHOT.schema.json"),
+        )
+        .build(schema)
+        .expect("schema compiles");
+    validator
+        .iter_errors(document)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("read")).expect("JSON")
+}
+
+#[test]
+fn openvex_and_cyclonedx_vex_suppress_not_affected_vulnerabilities_with_their_justification() {
+    let fixtures = root().join("tests/fixtures/vex");
+    let schemas = root().join("tests/schemas");
+    let cases = [
+        (
+            "openvex.json",
+            schemas.join("openvex_json_schema.json"),
+            jsonschema::Draft::Draft202012,
+            "vulnerable_code_not_in_execute_path",
+            "The service never follows redirects",
+        ),
+        (
+            "cyclonedx-vex.json",
+            schemas.join("cyclonedx/bom-1.6.SNAPSHOT.schema.json"),
+            jsonschema::Draft::Draft7,
+            "code_not_reachable",
+            "Automated dataflow analysis",
+        ),
+    ];
+    let target = vulnerable_tree();
+    let db = root().join("tests/fixtures/osv-db");
+    let db = db.to_str().expect("utf-8");
+    for (file, schema, draft, justification, detail) in cases {
+        let document = fixtures.join(file);
+        let errors = schema_errors(&read_json(&schema), draft, &read_json(&document));
+        assert!(
+            errors.is_empty(),
+            "{file} against its official schema: {errors:#?}"
+        );
+
+        let run = scan_json(
+            target.path(),
+            &["--db", db, "--vex", document.to_str().expect("utf-8")],
+        );
+        let result = run.json();
+        assert!(
+            !array(&result, "findings")
+                .iter()
+                .any(|f| f["package"]["name"] == "requests"),
+            "{file}: {result:#}"
+        );
+        let suppressed = array(&result, "suppressed")
+            .iter()
+            .find(|s| s["finding"]["package"]["name"] == "requests")
+            .unwrap_or_else(|| panic!("{file}: {result:#}"));
+        let suppression = &suppressed["suppression"];
+        assert_eq!(suppression["kind"], "vex", "{file}");
+        assert_eq!(suppression["status"], "not_affected", "{file}");
+        assert_eq!(suppression["justification"], justification, "{file}");
+        assert!(
+            suppression["reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with(detail)),
+            "{file}: {suppression}"
+        );
+    }
+
+    // A statement for another version of the package does not apply.
+    let other = tempfile::NamedTempFile::new().expect("temp");
+    let text = std::fs::read_to_string(fixtures.join("cyclonedx-vex.json"))
+        .expect("read")
+        .replace("requests@2.19.0", "requests@2.20.0");
+    std::fs::write(other.path(), text).expect("write");
+    let run = scan_json(
+        target.path(),
+        &["--db", db, "--vex", other.path().to_str().expect("utf-8")],
+    );
+    assert!(
+        array(&run.json(), "findings")
+            .iter()
+            .any(|f| f["package"]["name"] == "requests"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_malformed_vex_is_an_error_naming_the_file_and_the_problem() {
+    let target = vulnerable_tree();
+    let vex = tempfile::NamedTempFile::new().expect("temp");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/vex/openvex.json"))
+        .expect("read")
+        .replace("\"status\": \"fixed\"", "\"status\": \"maybe\"");
+    std::fs::write(vex.path(), text).expect("write");
+    let run = scan_json(
+        target.path(),
+        &["--vex", vex.path().to_str().expect("utf-8")],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(&vex.path().display().to_string()),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("statements[1].status: \"maybe\" is not one of"),
+        "{}",
+        run.stderr
+    );
+}

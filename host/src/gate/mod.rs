@@ -1,7 +1,8 @@
 //! Gate: after merge, before report. Decides which findings a team has
 //! accepted on purpose and keeps them out of the exit code while keeping
 //! them visible: `[[ignore]]` tables of bulkhead.toml, inline
-//! `bulkhead:ignore` comments, `--ignore-unfixed`, and `--baseline`.
+//! `bulkhead:ignore` comments, `--vex` statements, `--ignore-unfixed`, and
+//! `--baseline`.
 //! Then `--severity` narrows what is reported.
 //!
 //! A finding is suppressed by the first of these that matches it, in that
@@ -14,6 +15,7 @@
 //! findings whatever the number of suppressions.
 
 pub mod baseline;
+pub mod vex;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -26,6 +28,7 @@ use crate::model::{
     StaleWhy, SuppressedFinding, Suppression, SuppressionKind,
 };
 use baseline::Baseline;
+use vex::Vex;
 
 /// What the gate applies.
 #[derive(Clone, Debug)]
@@ -34,6 +37,8 @@ pub struct GateOptions {
     pub config: Config,
     /// `--baseline`.
     pub baseline: Option<Baseline>,
+    /// `--vex` statements.
+    pub vex: Vex,
     /// The day expiry is judged on (`--now`, `SOURCE_DATE_EPOCH`, or the
     /// system clock).
     pub today: Date,
@@ -48,6 +53,7 @@ impl Default for GateOptions {
         GateOptions {
             config: Config::default(),
             baseline: None,
+            vex: Vex::default(),
             today: Date::today(),
             severities: None,
             ignore_unfixed: false,
@@ -74,6 +80,8 @@ pub fn apply(
     let names = RuleNames::new(plugins);
     let mut config = ConfigIndex::new(&options.config, &names, options.today)?;
     let mut comments = InlineIndex::new(inline, &names);
+    let purls = vex::purl_index(&result.packages);
+    let no_purls = Vec::new();
     let findings = std::mem::take(&mut result.findings);
     for mut finding in findings {
         if let Some(baseline) = &options.baseline {
@@ -85,8 +93,14 @@ pub fn apply(
         }
         let config_hit = config.suppression(&finding);
         let inline_hit = comments.suppression(&finding);
+        let package_purls = finding.package.as_ref().map_or(&no_purls, |p| {
+            purls
+                .get(&(p.ecosystem.clone(), p.name.clone(), p.version.clone()))
+                .unwrap_or(&no_purls)
+        });
         let suppression = config_hit
             .or(inline_hit)
+            .or_else(|| options.vex.suppression(&finding, package_purls))
             .or_else(|| unfixed(&finding, options.ignore_unfixed))
             .or_else(|| in_baseline(&finding, options.baseline.as_ref()));
         match suppression {
