@@ -472,6 +472,9 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
     if args.plugins.stats {
         print_stats(&runtime, loaded, started.elapsed(), &result);
     }
+    if args.format != Format::Table {
+        warn_stale_suppressions(&result);
+    }
 
     if !result.complete && !args.keep_going {
         eprintln!(
@@ -488,6 +491,19 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         .severity()
         .is_some_and(|threshold| result.has_findings_at_or_above(threshold));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Stale and expired suppressions on stderr, where a CI log shows them
+/// whatever the report format (the table prints them itself).
+fn warn_stale_suppressions(result: &crate::model::ScanResult) {
+    for stale in &result.stale_suppressions {
+        eprintln!(
+            "warning: suppression {} is stale ({}): {}",
+            crate::text::sanitize(&stale.source, 1024),
+            stale.why.label(),
+            crate::text::sanitize(&stale.reason, 1024)
+        );
+    }
 }
 
 fn print_stats(

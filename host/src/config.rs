@@ -252,7 +252,7 @@ fn check_ignore(index: usize, raw: RawIgnore) -> Result<Ignore> {
     }
     for glob in &raw.paths {
         check_text("paths", glob)?;
-        crate::gate::compile_glob(glob).with_context(|| format!("`paths` glob {glob:?}"))?;
+        compile_glob(glob).with_context(|| format!("`paths` glob {glob:?}"))?;
     }
     if let Some(fingerprint) = &raw.fingerprint {
         let well_formed =
@@ -291,6 +291,14 @@ fn check_ignore(index: usize, raw: RawIgnore) -> Result<Ignore> {
         reason,
         expires,
     })
+}
+
+/// Compiles a `paths` glob the way plugin globs are: `*` stays inside a
+/// directory, `**` crosses them.
+pub fn compile_glob(glob: &str) -> Result<globset::Glob> {
+    Ok(globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()?)
 }
 
 fn check_text(key: &str, value: &str) -> Result<()> {

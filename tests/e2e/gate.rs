@@ -143,6 +143,13 @@ fn an_expired_suppression_stops_suppressing_and_says_so() {
         result["stale_suppressions"][0]["reason"],
         "rotating this week"
     );
+    assert!(
+        after
+            .stderr
+            .contains("[[ignore]] #1 is stale (expired): rotating this week"),
+        "the CI log shows it whatever the format: {}",
+        after.stderr
+    );
 
     // SOURCE_DATE_EPOCH fixes the clock too (2026-02-01T00:00:00Z).
     let mut command = bulkhead();
@@ -874,4 +881,68 @@ fn a_malformed_vex_is_an_error_naming_the_file_and_the_problem() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn dockerfile_findings_keep_their_fingerprints_when_lines_are_added_above() {
+    let target = tempfile::tempdir().expect("tempdir");
+    let dockerfile = target.path().join("Dockerfile");
+    std::fs::write(&dockerfile, "FROM alpine\nRUN apk add curl\n").expect("write");
+    let fingerprints = |result: &Value| -> Vec<(String, String)> {
+        let mut list: Vec<(String, String)> = array(result, "findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap_or_default().to_string(),
+                    f["fingerprint"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        list.sort();
+        list
+    };
+    let first = scan_json(target.path(), &["--severity-threshold", "none"]);
+    let before = fingerprints(&first.json());
+    assert!(!before.is_empty());
+    let baseline = tempfile::NamedTempFile::new().expect("temp");
+    std::fs::write(baseline.path(), &first.stdout).expect("write");
+
+    std::fs::write(
+        &dockerfile,
+        "# syntax=docker/dockerfile:1\n# the app image\n\nFROM alpine\nRUN apk add curl\n",
+    )
+    .expect("write");
+    let moved = scan_json(
+        target.path(),
+        &["--baseline", baseline.path().to_str().expect("utf-8")],
+    );
+    let moved_result = moved.json();
+    let after: Vec<(String, String)> = {
+        let mut list: Vec<(String, String)> = array(&moved_result, "suppressed")
+            .iter()
+            .map(|s| {
+                (
+                    s["finding"]["rule_id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    s["finding"]["fingerprint"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            })
+            .collect();
+        list.sort();
+        list
+    };
+    assert_eq!(
+        after, before,
+        "same findings, same fingerprints, all unchanged"
+    );
+    assert!(
+        array(&moved_result, "findings").is_empty(),
+        "{moved_result:#}"
+    );
+    assert_eq!(moved.code, 0);
 }

@@ -20,9 +20,9 @@ pub mod vex;
 use std::collections::{BTreeSet, HashMap};
 
 use anyhow::{Context, Result};
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::config::{Config, Date, Ignore};
+use crate::config::{Config, Date, Ignore, compile_glob};
 use crate::model::{
     BaselineState, Finding, InlineIgnore, PluginInfo, ScanResult, Severity, StaleSuppression,
     StaleWhy, SuppressedFinding, Suppression, SuppressionKind,
@@ -59,12 +59,6 @@ impl Default for GateOptions {
             ignore_unfixed: false,
         }
     }
-}
-
-/// Compiles a `paths` glob the way plugin globs are: `*` stays inside a
-/// directory, `**` crosses them.
-pub fn compile_glob(glob: &str) -> Result<Glob> {
-    Ok(GlobBuilder::new(glob).literal_separator(true).build()?)
 }
 
 /// Moves the findings that a suppression, the baseline or
