@@ -946,3 +946,52 @@ fn dockerfile_findings_keep_their_fingerprints_when_lines_are_added_above() {
     );
     assert_eq!(moved.code, 0);
 }
+
+#[test]
+fn inline_comments_suppress_inside_image_layers_too() {
+    use crate::imagebuild::{ImageSpec, Item, LayerSpec, gzip_oci_layout};
+    let spec = ImageSpec::new(vec![
+        LayerSpec {
+            created_by: "ADD rootfs.tar /",
+            items: vec![Item::File(
+                "etc/os-release",
+                b"ID=alpine\nVERSION_ID=3.20.0\n".to_vec(),
+                0o644,
+            )],
+        },
+        LayerSpec {
+            created_by: "COPY app /app",
+            items: vec![
+                Item::Dir("app"),
+                Item::File(
+                    "app/accepted.env",
+                    format!("# bulkhead:ignore {AWS_RULE} sample key from the vendor docs\nKEY={AWS_KEY}\n")
+                        .into_bytes(),
+                    0o644,
+                ),
+                Item::File("app/leaked.env", format!("KEY={AWS_KEY}\n").into_bytes(), 0o644),
+            ],
+        },
+    ]);
+    let image = gzip_oci_layout(&spec);
+    let run = scan_json(image.path(), &[]);
+    let result = run.json();
+    assert_eq!(run.code, 1, "the leaked key still gates");
+    let reported: Vec<&str> = array(&result, "findings")
+        .iter()
+        .filter(|f| f["rule_id"] == AWS_RULE)
+        .map(|f| f["path"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(reported, ["app/leaked.env"], "{result:#}");
+    let suppressed = &array(&result, "suppressed")[0];
+    assert_eq!(suppressed["finding"]["path"], "app/accepted.env");
+    assert_eq!(suppressed["finding"]["layer"]["index"], 1);
+    assert_eq!(
+        suppressed["suppression"]["source"],
+        "layer 1: app/accepted.env:1"
+    );
+    assert_eq!(
+        suppressed["suppression"]["reason"],
+        "sample key from the vendor docs"
+    );
+}
