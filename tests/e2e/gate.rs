@@ -995,3 +995,45 @@ fn inline_comments_suppress_inside_image_layers_too() {
         "sample key from the vendor docs"
     );
 }
+
+#[test]
+fn cyclonedx_output_carries_vex_decisions_as_analysis() {
+    let target = vulnerable_tree();
+    let db = root().join("tests/fixtures/osv-db");
+    let vex = root().join("tests/fixtures/vex/openvex.json");
+    let mut command = bulkhead();
+    command
+        .arg("scan")
+        .arg(target.path())
+        .args(["--format", "cyclonedx", "--db"])
+        .arg(&db)
+        .arg("--vex")
+        .arg(&vex);
+    let output = run(command);
+    assert_eq!(
+        output.code, 0,
+        "the only vulnerability is not_affected: {}",
+        output.stderr
+    );
+    let bom: Value = serde_json::from_str(&output.stdout).expect("CycloneDX is JSON");
+    let schema = read_json(&root().join("tests/schemas/cyclonedx/bom-1.6.SNAPSHOT.schema.json"));
+    let errors = schema_errors(&schema, jsonschema::Draft::Draft7, &bom);
+    assert!(errors.is_empty(), "CycloneDX schema errors: {errors:#?}");
+    let vulnerability = bom["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities")
+        .iter()
+        .find(|v| v["id"] == "CVE-2018-18074")
+        .unwrap_or_else(|| panic!("still listed: {bom:#}"));
+    assert_eq!(vulnerability["analysis"]["state"], "not_affected");
+    assert_eq!(
+        vulnerability["analysis"]["justification"],
+        "code_not_reachable"
+    );
+    assert!(
+        vulnerability["analysis"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("The service never follows redirects")),
+        "{vulnerability:#}"
+    );
+}

@@ -1,13 +1,16 @@
 //! CycloneDX 1.6 JSON: the package inventory as components (purl, file and
 //! layer as properties), the scanned target as the metadata component, and
 //! the findings about packages (vulnerabilities) as `vulnerabilities`
-//! pointing at their components. Deterministic: the serial number is
-//! derived from the content and no timestamp is written.
+//! pointing at their components. Suppressed vulnerabilities stay listed:
+//! a VEX decision becomes the vulnerability's `analysis` (state,
+//! justification, detail), and every suppression is named in its
+//! properties (`bulkhead:suppression`, `bulkhead:suppression-reason`).
+//! Deterministic: the serial number is derived from the content and no
+//! timestamp is written.
 
 use serde_json::{Value, json};
 
-use crate::model::ScanResult;
-use crate::model::Severity;
+use crate::model::{Finding, ScanResult, Severity, Suppression, SuppressionKind};
 use crate::report::content_uuid;
 
 fn rating(severity: Severity) -> &'static str {
@@ -18,6 +21,57 @@ fn rating(severity: Severity) -> &'static str {
         Severity::Low => "low",
         Severity::Info => "info",
     }
+}
+
+/// Records a suppression on a vulnerability: VEX decisions as `analysis`,
+/// every kind as properties.
+fn add_suppression(entry: &mut Value, suppression: &Suppression) {
+    let kind = serde_json::to_value(suppression.kind).unwrap_or_default();
+    entry["properties"] = json!([
+        { "name": "bulkhead:suppression", "value": kind },
+        { "name": "bulkhead:suppression-reason", "value": suppression.reason },
+    ]);
+    if suppression.kind != SuppressionKind::Vex {
+        return;
+    }
+    let state = match suppression.status.as_deref() {
+        Some("fixed" | "resolved") => "resolved",
+        Some("resolved_with_pedigree") => "resolved_with_pedigree",
+        Some("false_positive") => "false_positive",
+        _ => "not_affected",
+    };
+    let mut analysis = json!({ "state": state, "detail": suppression.reason });
+    if let Some(label) = suppression
+        .justification
+        .as_deref()
+        .and_then(cyclonedx_justification)
+    {
+        analysis["justification"] = json!(label);
+    }
+    entry["analysis"] = analysis;
+}
+
+/// A VEX justification in CycloneDX's vocabulary (OpenVEX labels mapped
+/// to their nearest CycloneDX label; CycloneDX labels kept).
+fn cyclonedx_justification(label: &str) -> Option<&'static str> {
+    Some(match label {
+        "code_not_present" | "component_not_present" | "vulnerable_code_not_present" => {
+            "code_not_present"
+        }
+        "code_not_reachable" | "vulnerable_code_not_in_execute_path" => "code_not_reachable",
+        "requires_configuration" => "requires_configuration",
+        "requires_dependency" => "requires_dependency",
+        "requires_environment" | "vulnerable_code_cannot_be_controlled_by_adversary" => {
+            "requires_environment"
+        }
+        "protected_by_compiler" => "protected_by_compiler",
+        "protected_at_runtime" => "protected_at_runtime",
+        "protected_at_perimeter" => "protected_at_perimeter",
+        "protected_by_mitigating_control" | "inline_mitigations_already_exist" => {
+            "protected_by_mitigating_control"
+        }
+        _ => return None,
+    })
 }
 
 /// Builds the CycloneDX document.
@@ -52,10 +106,16 @@ pub fn build(result: &ScanResult) -> Value {
         })
         .collect();
 
+    let suppressed = result
+        .suppressed
+        .iter()
+        .map(|item| (&item.finding, Some(&item.suppression)));
     let vulnerabilities: Vec<Value> = result
         .findings
         .iter()
-        .filter_map(|finding| {
+        .map(|finding| (finding, None))
+        .chain(suppressed)
+        .filter_map(|(finding, suppression): (&Finding, Option<&Suppression>)| {
             let affected = finding.package.as_ref()?;
             let package = result.packages.iter().find(|p| {
                 p.ecosystem == affected.ecosystem
@@ -100,6 +160,9 @@ pub fn build(result: &ScanResult) -> Value {
                 .collect();
             if !advisories.is_empty() {
                 entry["advisories"] = json!(advisories);
+            }
+            if let Some(suppression) = suppression {
+                add_suppression(&mut entry, suppression);
             }
             Some(entry)
         })
