@@ -13,12 +13,13 @@
 //! (`urn:cdx:serial/version#ref`) through its fragment, which is commonly
 //! the purl itself.
 //!
-//! Documents are checked field by field against the rules of their
-//! schemas that matter here (required fields, the status, justification
-//! and response vocabularies, OpenVEX's "`not_affected` needs a
-//! justification or an impact statement"); a violation is an error naming
-//! the file, the JSON path and the problem. The tests check the example
-//! documents against the official JSON schemas.
+//! Documents are validated against the official JSON schemas (OpenVEX
+//! 0.2.0; CycloneDX 1.6 with the SPDX and JSF schemas it references),
+//! embedded from tests/schemas, the same files the tests validate output
+//! against; then the rules the schemas leave to prose are checked (an
+//! OpenVEX `not_affected` statement needs a justification or an impact
+//! statement). A violation is an error naming the file, the JSON path and
+//! the problem.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -232,14 +233,88 @@ pub fn parse(source: &str, bytes: &[u8]) -> Result<Vec<Statement>> {
         .and_then(Value::as_str)
         .is_some_and(|context| context.contains("openvex"));
     if is_openvex {
-        return openvex(source, &document);
+        // The field checks first: their messages name the rule broken.
+        let statements = openvex(source, &document)?;
+        check_schema(&document, SchemaKind::OpenVex)?;
+        return Ok(statements);
     }
     if document.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
-        return cyclonedx(source, &document);
+        let statements = cyclonedx(source, &document)?;
+        check_schema(&document, SchemaKind::CycloneDx)?;
+        return Ok(statements);
     }
     bail!(
         "neither OpenVEX (an `@context` of https://openvex.dev/ns/...) nor CycloneDX (`bomFormat`)"
     )
+}
+
+/// The official schemas, embedded.
+const OPENVEX_SCHEMA: &str = include_str!("../../../tests/schemas/openvex_json_schema.json");
+const CYCLONEDX_SCHEMA: &str =
+    include_str!("../../../tests/schemas/cyclonedx/bom-1.6.SNAPSHOT.schema.json");
+const CYCLONEDX_SPDX_SCHEMA: &str =
+    include_str!("../../../tests/schemas/cyclonedx/spdx.SNAPSHOT.schema.json");
+const CYCLONEDX_JSF_SCHEMA: &str =
+    include_str!("../../../tests/schemas/cyclonedx/jsf-0.82.SNAPSHOT.schema.json");
+
+/// Schema violations listed in an error.
+const MAX_SCHEMA_ERRORS: usize = 5;
+
+#[derive(Clone, Copy)]
+enum SchemaKind {
+    OpenVex,
+    CycloneDx,
+}
+
+/// Validates `document` against its format's official schema; the error
+/// lists the first violations with their JSON paths.
+fn check_schema(document: &Value, kind: SchemaKind) -> Result<()> {
+    let parse = |text: &str| -> Result<Value> {
+        serde_json::from_str(text).context("an embedded schema is not JSON")
+    };
+    let (name, validator) = match kind {
+        SchemaKind::OpenVex => (
+            "the OpenVEX 0.2.0 schema",
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .build(&parse(OPENVEX_SCHEMA)?),
+        ),
+        SchemaKind::CycloneDx => {
+            let resource = |text: &str| -> Result<jsonschema::Resource> {
+                jsonschema::Resource::from_contents(parse(text)?)
+                    .map_err(|err| anyhow::anyhow!("an embedded schema: {err}"))
+            };
+            (
+                "the CycloneDX 1.6 schema",
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft7)
+                    .with_resource(
+                        "http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json",
+                        resource(CYCLONEDX_SPDX_SCHEMA)?,
+                    )
+                    .with_resource(
+                        "http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json",
+                        resource(CYCLONEDX_JSF_SCHEMA)?,
+                    )
+                    .build(&parse(CYCLONEDX_SCHEMA)?),
+            )
+        }
+    };
+    let validator = validator.map_err(|err| anyhow::anyhow!("{name} does not compile: {err}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .take(MAX_SCHEMA_ERRORS)
+        .map(|err| {
+            let at = err.instance_path.to_string();
+            let at = if at.is_empty() { "/".to_string() } else { at };
+            format!("at {at}: {err}")
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        bail!("does not match {name}: {}", errors.join("; "))
+    }
 }
 
 fn text<'a>(value: &'a Value, path: &str) -> Result<&'a str> {
@@ -586,5 +661,23 @@ mod tests {
                 .contains("vulnerabilities[0].analysis.state")
         );
         assert!(error(r#"{"hello":1}"#).contains("neither OpenVEX"));
+        // What only the official schema says is still enforced.
+        let schema_only = error(&openvex(
+            r#"{"vulnerability":{"name":"CVE-1"},"status":"fixed","supplier":5}"#,
+        ));
+        assert!(
+            schema_only
+                .contains("does not match the OpenVEX 0.2.0 schema: at /statements/0/supplier"),
+            "{schema_only}"
+        );
+        let cyclonedx_only = error(
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.6","vulnerabilities":[{"id":"CVE-1","analysis":{"state":"not_affected"},"affects":[{"ref":"pkg:npm/a@1"}],"ratings":[{"score":"high"}]}]}"#,
+        );
+        assert!(
+            cyclonedx_only.contains(
+                "does not match the CycloneDX 1.6 schema: at /vulnerabilities/0/ratings/0/score"
+            ),
+            "{cyclonedx_only}"
+        );
     }
 }
