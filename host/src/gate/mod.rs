@@ -61,10 +61,11 @@ impl Default for GateOptions {
     }
 }
 
-/// Moves the findings that a suppression, the baseline or
-/// `--ignore-unfixed` covers into `result.suppressed`, lists stale
-/// suppressions, applies `--severity` and recounts the summary.
-/// `inline` are the `bulkhead:ignore` comments dispatch found.
+/// Moves the findings that a suppression (configuration, inline comment,
+/// VEX statement), `--ignore-unfixed` or the baseline covers into
+/// `result.suppressed`, lists stale suppressions, applies `--severity` and
+/// recounts the summary. `inline` are the `bulkhead:ignore` comments
+/// dispatch found.
 pub fn apply(
     result: &mut ScanResult,
     plugins: &[PluginInfo],
@@ -87,14 +88,12 @@ pub fn apply(
         }
         let config_hit = config.suppression(&finding);
         let inline_hit = comments.suppression(&finding);
-        let package_purls = finding.package.as_ref().map_or(&no_purls, |p| {
-            purls
-                .get(&(p.ecosystem.clone(), p.name.clone(), p.version.clone()))
-                .unwrap_or(&no_purls)
-        });
         let suppression = config_hit
             .or(inline_hit)
-            .or_else(|| options.vex.suppression(&finding, package_purls))
+            .or_else(|| {
+                let package_purls = purls_of(&finding, &purls).unwrap_or(&no_purls);
+                options.vex.suppression(&finding, package_purls)
+            })
             .or_else(|| unfixed(&finding, options.ignore_unfixed))
             .or_else(|| in_baseline(&finding, options.baseline.as_ref()));
         match suppression {
@@ -115,6 +114,19 @@ pub fn apply(
     }
     recount(result);
     Ok(())
+}
+
+/// The inventory purls of the finding's package.
+fn purls_of<'a>(
+    finding: &Finding,
+    purls: &'a HashMap<(String, String, String), Vec<String>>,
+) -> Option<&'a Vec<String>> {
+    let package = finding.package.as_ref()?;
+    purls.get(&(
+        package.ecosystem.clone(),
+        package.name.clone(),
+        package.version.clone(),
+    ))
 }
 
 /// The summary's finding counts, from what is left in `findings`.
