@@ -7,6 +7,8 @@
 //! removes duplicates and sorts, so the same input always gives the same
 //! bytes out.
 
+use std::collections::HashMap;
+
 use crate::digest::fingerprint;
 use crate::model::{
     Finding, LayerOutcome, LayerRef, Package, PackageRef, PluginInfo, PluginRun, Provenance,
@@ -91,7 +93,25 @@ pub fn merge(
         }
     }
     sort_and_dedupe(&mut findings);
+    number_repeats(&mut findings);
     findings
+}
+
+/// Gives repeats of one finding their own fingerprints: the second and
+/// later findings sharing a fingerprint (the same rule, file, field and
+/// value on other lines, e.g. two identical `RUN apt-get install` lines)
+/// get their occurrence number hashed in, counted in output order (layer,
+/// then line). A baseline then sees a new repeat as new, and lines added
+/// above keep every fingerprint.
+fn number_repeats(findings: &mut [Finding]) {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for finding in findings.iter_mut() {
+        let count = seen.entry(finding.fingerprint.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            finding.fingerprint = fingerprint(&[&finding.fingerprint, &count.to_string()]);
+        }
+    }
 }
 
 /// Builds the host's finding, or returns the undeclared rule id.

@@ -1037,3 +1037,55 @@ fn cyclonedx_output_carries_vex_decisions_as_analysis() {
         "{vulnerability:#}"
     );
 }
+
+#[test]
+fn a_new_repeat_of_an_accepted_finding_is_new_to_the_baseline() {
+    let target = tempfile::tempdir().expect("tempdir");
+    let dockerfile = target.path().join("Dockerfile");
+    let install = |packages: &[&str]| {
+        let mut text = "FROM debian:12\n".to_string();
+        for package in packages {
+            text.push_str(&format!("RUN apt-get install -y {package}\n"));
+        }
+        text.push_str("USER app\n");
+        text
+    };
+    std::fs::write(&dockerfile, install(&["curl", "wget"])).expect("write");
+    let first = scan_json(target.path(), &["--severity-threshold", "none"]);
+    let first_result = first.json();
+    let repeated: Vec<&Value> = array(&first_result, "findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "dockerfile/apt-install-recommends")
+        .collect();
+    assert_eq!(repeated.len(), 2);
+    assert_ne!(
+        repeated[0]["fingerprint"], repeated[1]["fingerprint"],
+        "two identical findings on two lines are two findings"
+    );
+    let baseline = tempfile::NamedTempFile::new().expect("temp");
+    std::fs::write(baseline.path(), &first.stdout).expect("write");
+    let baseline_arg = ["--baseline", baseline.path().to_str().expect("utf-8")];
+
+    std::fs::write(&dockerfile, install(&["curl", "wget", "git"])).expect("write");
+    let grown = scan_json(target.path(), &baseline_arg);
+    let grown_result = grown.json();
+    let new: Vec<(String, u64)> = array(&grown_result, "findings")
+        .iter()
+        .map(|f| {
+            assert_eq!(f["baseline"], "new");
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["start_line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(
+        !new.is_empty(),
+        "the third install is new: {grown_result:#}"
+    );
+    assert!(
+        new.iter().all(|(_, line)| *line == 4),
+        "only the added line's findings are new: {new:?}"
+    );
+    assert_eq!(grown.code, 1);
+}
