@@ -1089,3 +1089,49 @@ fn a_new_repeat_of_an_accepted_finding_is_new_to_the_baseline() {
     );
     assert_eq!(grown.code, 1);
 }
+
+#[test]
+fn inline_comments_work_in_dockerfiles_by_alias_and_in_kubernetes_yaml() {
+    let target = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        target.path().join("Dockerfile"),
+        "# bulkhead:ignore DF-001 the build pins the digest\nFROM alpine\nUSER app\n",
+    )
+    .expect("write");
+    let manifest =
+        std::fs::read_to_string(root().join("tests/fixtures/secrets/references/deployment.yaml"))
+            .expect("read");
+    let manifest = manifest.replacen(
+        "        - name: app\n",
+        "        # bulkhead:ignore kubernetes/privilege-escalation-allowed the runtime class forbids it\n        - name: app\n",
+        1,
+    );
+    std::fs::write(target.path().join("deployment.yaml"), manifest).expect("write");
+    let result = scan_json(target.path(), &["--severity-threshold", "none"]).json();
+    let suppressed: Vec<(&str, &str)> = array(&result, "suppressed")
+        .iter()
+        .map(|s| {
+            (
+                s["finding"]["rule_id"].as_str().unwrap_or_default(),
+                s["suppression"]["source"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(
+        suppressed.contains(&("dockerfile/base-image-latest", "Dockerfile:1")),
+        "{suppressed:?}"
+    );
+    assert!(
+        suppressed.contains(&(
+            "kubernetes/privilege-escalation-allowed",
+            "deployment.yaml:14"
+        )),
+        "{suppressed:?}"
+    );
+    assert_eq!(
+        suppressed.len(),
+        2,
+        "nothing else on those lines is covered: {suppressed:?}"
+    );
+    assert!(stale(&result).is_empty(), "{:?}", stale(&result));
+}
