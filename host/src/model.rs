@@ -587,6 +587,19 @@ pub enum SuppressionKind {
     Unfixed,
 }
 
+impl SuppressionKind {
+    /// The name used in the JSON output.
+    pub fn label(self) -> &'static str {
+        match self {
+            SuppressionKind::Config => "config",
+            SuppressionKind::Inline => "inline",
+            SuppressionKind::Vex => "vex",
+            SuppressionKind::Baseline => "baseline",
+            SuppressionKind::Unfixed => "unfixed",
+        }
+    }
+}
+
 /// Why a finding is suppressed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {

@@ -657,6 +657,21 @@ mod tests {
     }
 
     #[test]
+    fn labels_are_the_json_names() {
+        use SuppressionKind::*;
+        for kind in [Config, Inline, Vex, Baseline, Unfixed] {
+            assert_eq!(serde_json::to_value(kind).expect("json"), kind.label());
+        }
+        for why in [
+            StaleWhy::MatchedNothing,
+            StaleWhy::Expired,
+            StaleWhy::UnknownRule,
+        ] {
+            assert_eq!(serde_json::to_value(why).expect("json"), why.label());
+        }
+    }
+
+    #[test]
     fn unfixed_vulnerabilities_are_suppressed_only_when_asked() {
         let findings = vec![
             vulnerability("left", &["CVE-1"], &[]),

@@ -26,9 +26,8 @@ fn rating(severity: Severity) -> &'static str {
 /// Records a suppression on a vulnerability: VEX decisions as `analysis`,
 /// every kind as properties.
 fn add_suppression(entry: &mut Value, suppression: &Suppression) {
-    let kind = serde_json::to_value(suppression.kind).unwrap_or_default();
     entry["properties"] = json!([
-        { "name": "bulkhead:suppression", "value": kind },
+        { "name": "bulkhead:suppression", "value": suppression.kind.label() },
         { "name": "bulkhead:suppression-reason", "value": suppression.reason },
     ]);
     if suppression.kind != SuppressionKind::Vex {

@@ -138,11 +138,11 @@ fn render_suppressed(out: &mut String, result: &ScanResult, show: bool) {
                 .map_or(String::new(), |source| format!(" [{}]", clean(source)));
             let _ = writeln!(
                 out,
-                "  {:<9} {}  {}  {:?}{source}: {}",
+                "  {:<9} {}  {}  {}{source}: {}",
                 finding.severity.label(),
                 clean(&finding.rule_id),
                 location(finding),
-                item.suppression.kind,
+                item.suppression.kind.label(),
                 clean(&item.suppression.reason)
             );
         }
