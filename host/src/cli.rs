@@ -16,7 +16,7 @@ use crate::gate::GateOptions;
 use crate::gate::baseline::Baseline;
 use crate::gate::vex::Vex;
 use crate::merge::MergeOptions;
-use crate::model::Severity;
+use crate::model::{SettingValue, Severity};
 use crate::plugin::{Grant, LoadOptions, PluginSet, PluginSource, UserSetting};
 use crate::report::{self, Format, RenderOptions};
 use crate::runtime::cache::CompileCache;
@@ -338,7 +338,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Db { command } => run_db(command),
         Command::Rules { plugins } => {
             let runtime = runtime_for(&plugins)?;
-            let set = load_set(&runtime, &plugins, Vec::new())?;
+            let set = load_set(&runtime, &plugins, Vec::new(), &ConfiguredSettings::new())?;
             std::io::stdout().write_all(report::rules_markdown(&set.infos()).as_bytes())?;
             Ok(EXIT_CLEAN)
         }
@@ -376,9 +376,18 @@ fn runtime_for(args: &PluginArgs) -> Result<Runtime> {
     Runtime::new(limits, cache)
 }
 
+/// Plugin settings by plugin id, as bulkhead.toml gives them.
+type ConfiguredSettings = std::collections::BTreeMap<String, Vec<(String, SettingValue)>>;
+
 /// The curated plugins (unless switched off) and the `--plugin` files,
-/// loaded with the user's settings and `grants`.
-fn load_set(runtime: &Runtime, args: &PluginArgs, grants: Vec<Grant>) -> Result<PluginSet> {
+/// loaded with `grants` and the user's settings: bulkhead.toml's
+/// `configured` first, `--plugin-setting` overriding them.
+fn load_set(
+    runtime: &Runtime,
+    args: &PluginArgs,
+    grants: Vec<Grant>,
+    configured: &ConfiguredSettings,
+) -> Result<PluginSet> {
     let mut sources = if args.no_builtin_plugins {
         Vec::new()
     } else {
@@ -392,12 +401,17 @@ fn load_set(runtime: &Runtime, args: &PluginArgs, grants: Vec<Grant>) -> Result<
         grants,
         ..LoadOptions::default()
     };
+    for (plugin, values) in configured {
+        let given = options.settings.entry(plugin.clone()).or_default();
+        for (name, value) in values {
+            given.push((name.clone(), UserSetting::Typed(value.clone())));
+        }
+    }
+    // A setting on the command line replaces the same one from the file.
     for (plugin, name, value) in &args.plugin_settings {
-        options
-            .settings
-            .entry(plugin.clone())
-            .or_default()
-            .push((name.clone(), value.clone()));
+        let given = options.settings.entry(plugin.clone()).or_default();
+        given.retain(|(earlier, _)| earlier != name);
+        given.push((name.clone(), value.clone()));
     }
     PluginSet::load(runtime, sources, &options)
 }
@@ -416,7 +430,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
             dir: db.clone(),
         });
     }
-    let set = load_set(&runtime, &args.plugins, grants)?;
+    let set = load_set(&runtime, &args.plugins, grants, &gate.config.settings)?;
     let loaded = started.elapsed();
     let skip_dirs = if args.skip_dirs.is_empty() {
         vec![".git".to_string()]
@@ -601,7 +615,7 @@ fn run_db(command: DbCommand) -> Result<u8> {
 
 fn run_plugin_list(args: PluginArgs, format: ListFormat) -> Result<u8> {
     let runtime = runtime_for(&args)?;
-    let set = load_set(&runtime, &args, Vec::new())?;
+    let set = load_set(&runtime, &args, Vec::new(), &ConfiguredSettings::new())?;
     let mut out = String::new();
     match format {
         ListFormat::Json => {

@@ -1,18 +1,23 @@
 //! `bulkhead.toml`, the project configuration: read from the working
 //! directory or from `--config FILE`.
 //!
-//! This module owns the `[[ignore]]` tables (suppressions). Other
-//! top-level tables (`[plugins]`, `[lock]`, ...) belong to other parts of
-//! the host and are accepted here without being read, so a file written for
-//! a newer feature still loads. Inside an `[[ignore]]` table every key is
+//! This module reads the `[[ignore]]` tables (suppressions) and the plugin
+//! settings, `[plugins.settings.ID]` (a table of NAME = value per plugin,
+//! checked against what each plugin declares when the plugins load). Other
+//! top-level tables (`[lock]`, ...) belong to features to come and are
+//! accepted here without being read, so a file written for a newer feature
+//! still loads. Inside an `[[ignore]]` table every key is
 //! known: a misspelt one is an error naming it, never a suppression that
 //! silently matches more than meant.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
+
+use crate::model::SettingValue;
 
 /// The file looked for in the working directory.
 pub const DEFAULT_FILE: &str = "bulkhead.toml";
@@ -131,6 +136,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// The `[[ignore]]` tables, in file order.
     pub ignores: Vec<Ignore>,
+    /// `[plugins.settings.ID]`: each plugin's settings, by plugin id.
+    pub settings: BTreeMap<String, Vec<(String, SettingValue)>>,
 }
 
 /// The file's top level: known tables typed, the rest kept as TOML.
@@ -138,6 +145,18 @@ pub struct Config {
 struct RawConfig {
     #[serde(default)]
     ignore: Vec<RawIgnore>,
+    #[serde(default)]
+    plugins: RawPlugins,
+    #[serde(flatten)]
+    _others: toml::Table,
+}
+
+/// `[plugins]`: the settings are read here; other keys (the plugin set, to
+/// come) are kept as TOML.
+#[derive(Default, Deserialize)]
+struct RawPlugins {
+    #[serde(default)]
+    settings: BTreeMap<String, toml::Table>,
     #[serde(flatten)]
     _others: toml::Table,
 }
@@ -216,11 +235,50 @@ impl Config {
                 check_ignore(index, raw).with_context(|| format!("[[ignore]] #{index}"))
             })
             .collect::<Result<Vec<_>>>()?;
+        let settings = raw
+            .plugins
+            .settings
+            .into_iter()
+            .map(|(plugin, table)| {
+                let values = plugin_settings(&table)
+                    .with_context(|| format!("[plugins.settings.{plugin}]"))?;
+                Ok((plugin, values))
+            })
+            .collect::<Result<BTreeMap<_, _>>>()?;
         Ok(Config {
             path: None,
             ignores,
+            settings,
         })
     }
+}
+
+/// One plugin's settings table as typed values: strings, integers,
+/// booleans and lists of strings (the kinds of the contract).
+fn plugin_settings(table: &toml::Table) -> Result<Vec<(String, SettingValue)>> {
+    table
+        .iter()
+        .map(|(name, value)| {
+            check_text("setting name", name)?;
+            let typed = match value {
+                toml::Value::String(text) => SettingValue::Text(text.clone()),
+                toml::Value::Integer(number) => SettingValue::Integer(*number),
+                toml::Value::Boolean(flag) => SettingValue::Boolean(*flag),
+                toml::Value::Array(items) => SettingValue::TextList(
+                    items
+                        .iter()
+                        .map(|item| item.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                        .with_context(|| format!("`{name}`: a list setting holds strings only"))?,
+                ),
+                other => bail!(
+                    "`{name}` is a {}: a setting is a string, integer, boolean or list of strings",
+                    other.type_str()
+                ),
+            };
+            Ok((name.clone(), typed))
+        })
+        .collect()
 }
 
 fn check_ignore(index: usize, raw: RawIgnore) -> Result<Ignore> {

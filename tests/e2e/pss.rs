@@ -320,3 +320,56 @@ fn an_unknown_kubernetes_version_is_refused_naming_the_versions_known() {
         );
     }
 }
+
+#[test]
+fn bulkhead_toml_gives_plugin_settings_and_the_command_line_overrides_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("manifests");
+    fs::create_dir_all(&target).expect("mkdir");
+    fs::write(target.join("web.yaml"), tuned_pod("web", None)).expect("write");
+    let config = dir.path().join("bulkhead.toml");
+    let config_arg = config.to_str().expect("utf-8").to_string();
+    let versions_judged = |extra: &[&str]| -> BTreeSet<String> {
+        let mut args = vec!["--severity-threshold", "none", "--config", &config_arg];
+        args.extend_from_slice(extra);
+        let run = scan_json(&target, &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        pss_findings(&run.json())
+            .values()
+            .flatten()
+            .map(|(_, _, version, _)| version.clone())
+            .collect()
+    };
+
+    fs::write(
+        &config,
+        "[plugins.settings.kubernetes]\nkubernetes-version = \"1.31\"\npod-security-level = \"restricted\"\n",
+    )
+    .expect("write");
+    assert_eq!(versions_judged(&[]), BTreeSet::from(["1.31".to_string()]));
+    assert_eq!(
+        versions_judged(&["--plugin-setting", "kubernetes.kubernetes-version=1.33"]),
+        BTreeSet::from(["1.33".to_string()]),
+        "the command line wins"
+    );
+
+    // Refused with the plugin's own message, as on the command line.
+    fs::write(
+        &config,
+        "[plugins.settings.kubernetes]\nkubernetes-version = \"1.24\"\n",
+    )
+    .expect("write");
+    let run = scan_json(&target, &["--config", &config_arg]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("1.25, 1.26"), "{}", run.stderr);
+
+    // A value of a kind no setting has is an error naming it.
+    fs::write(
+        &config,
+        "[plugins.settings.kubernetes]\nkubernetes-version = 1.31\n",
+    )
+    .expect("write");
+    let run = scan_json(&target, &["--config", &config_arg]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("kubernetes-version"), "{}", run.stderr);
+}
