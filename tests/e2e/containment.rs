@@ -182,7 +182,11 @@ fn maximum_size_findings_over_many_files_stop_at_the_byte_budgets() {
     // A gate that must not pass a cut result says so.
     let mut strict = plugin_args.clone();
     strict.push("--fail-on-plugin-error".into());
-    let out = scan("(strict)", dir.path(), &args(&strict));
+    let out = scan(
+        "maximum-size findings, --fail-on-plugin-error",
+        dir.path(),
+        &args(&strict),
+    );
     assert_eq!(out.run.code, 3, "{}", out.run.stderr);
 }
 
@@ -206,7 +210,13 @@ fn a_huge_max_file_size_is_clamped_to_the_host_limit() {
 
     let mut larger = plugin_args.clone();
     larger.extend(["--max-file-size-mib".to_string(), "128".to_string()]);
-    let result = scan("(raised)", dir.path(), &args(&larger)).run.json();
+    let result = scan(
+        "max-file-size raised to 128 MiB by the user",
+        dir.path(),
+        &args(&larger),
+    )
+    .run
+    .json();
     assert_eq!(result["findings"].as_array().map(Vec::len), Some(2));
 
     let mut list = bulkhead();
