@@ -18,6 +18,7 @@ mod images;
 mod inventory;
 mod output;
 mod peer_secrets;
+mod polyglot;
 mod pss;
 mod rules;
 mod sandbox;

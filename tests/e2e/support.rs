@@ -14,7 +14,7 @@ mod build_support;
 /// The hostile test plugins under `tests/plugins/`.
 pub const FIXTURE_PLUGINS: &[&str] = &[
     "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader", "matcher", "sleeper",
-    "regexer", "pather", "spammer", "greedy", "wordy", "escaper", "lister",
+    "regexer", "pather", "spammer", "greedy", "wordy", "escaper", "lister", "registry",
 ];
 
 /// A public suite that is not redistributed here (tests/upstream-suites.txt),
