@@ -11,7 +11,8 @@ use serde_json::Value;
 #[allow(dead_code)]
 mod build_support;
 
-/// The hostile test plugins under `tests/plugins/`.
+/// The test plugins under `tests/plugins/`: the hostile ones, and
+/// `registry`, the Rust yardstick of the polyglot tests.
 pub const FIXTURE_PLUGINS: &[&str] = &[
     "looper", "hog", "panicker", "snooper", "flooder", "liar", "reader", "matcher", "sleeper",
     "regexer", "pather", "spammer", "greedy", "wordy", "escaper", "lister", "registry",
