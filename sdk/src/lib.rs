@@ -122,6 +122,11 @@ pub mod bindings {
 #[doc(hidden)]
 pub use adapter::Adapter;
 
+/// The README's example plugin, compiled as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 /// Exports a type implementing [`Plugin`] as the component's `plugin`
 /// interface. Use it once per plugin crate.
 #[macro_export]
