@@ -57,7 +57,7 @@ thread_local! {
 }
 
 impl Detector {
-    /// The detector for [`super::rules`], built on first use.
+    /// The detector for [`super::rules()`], built on first use.
     pub fn shared() -> &'static Detector {
         static DETECTOR: OnceLock<Detector> = OnceLock::new();
         DETECTOR.get_or_init(|| {
