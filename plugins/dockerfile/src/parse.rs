@@ -251,7 +251,9 @@ fn heredoc_delimiters(args: &str) -> Vec<String> {
         if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             found.push(word);
         }
-        rest = &after[after.len().min(1)..];
+        // One character on, whatever its width (a byte could split one).
+        let step = after.chars().next().map_or(0, char::len_utf8);
+        rest = &after[step..];
         if found.len() > 8 {
             break;
         }
@@ -304,4 +306,20 @@ pub fn substitute(text: &str, args: &[(String, String)]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `config_documents` fuzz target: a heredoc marker run
+    /// followed by a multi-byte character made the scan for delimiters
+    /// slice inside it.
+    #[test]
+    fn heredoc_markers_before_a_multibyte_character_do_not_panic() {
+        let text = "# escape=build `\n    ukld\nCOPY --from=0 /o<<<<<<<<<<<<<<<<<<<<<<<<<<̏p /um:r eslegacy\n  lab+lsF\nENTR:\n!   pod-se";
+        let parsed = parse(text);
+        assert!(!parsed.instructions.is_empty());
+        assert!(heredoc_delimiters("<<\u{30f}p <<EOF").contains(&"EOF".to_string()));
+    }
 }
