@@ -183,6 +183,19 @@ impl InstanceLimiter {
     }
 }
 
+/// Grows `used` by what one memory or table asks for (`desired - current`)
+/// if the instance's total stays within `cap`; otherwise records the hit
+/// and refuses.
+fn grow(used: &mut usize, cap: usize, current: usize, desired: usize, hit: &mut bool) -> bool {
+    let total = used.saturating_add(desired.saturating_sub(current));
+    if total > cap {
+        *hit = true;
+        return false;
+    }
+    *used = total;
+    true
+}
+
 impl ResourceLimiter for InstanceLimiter {
     fn memory_growing(
         &mut self,
@@ -190,15 +203,13 @@ impl ResourceLimiter for InstanceLimiter {
         desired: usize,
         _max: Option<usize>,
     ) -> Result<bool> {
-        let total = self
-            .memory_used
-            .saturating_add(desired.saturating_sub(current));
-        if total > self.memory_cap {
-            self.hit = true;
-            return Ok(false);
-        }
-        self.memory_used = total;
-        Ok(true)
+        Ok(grow(
+            &mut self.memory_used,
+            self.memory_cap,
+            current,
+            desired,
+            &mut self.hit,
+        ))
     }
 
     fn table_growing(
@@ -207,15 +218,13 @@ impl ResourceLimiter for InstanceLimiter {
         desired: usize,
         _max: Option<usize>,
     ) -> Result<bool> {
-        let total = self
-            .table_used
-            .saturating_add(desired.saturating_sub(current));
-        if total > self.table_cap {
-            self.hit = true;
-            return Ok(false);
-        }
-        self.table_used = total;
-        Ok(true)
+        Ok(grow(
+            &mut self.table_used,
+            self.table_cap,
+            current,
+            desired,
+            &mut self.hit,
+        ))
     }
 
     fn instances(&self) -> usize {
