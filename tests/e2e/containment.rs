@@ -657,7 +657,13 @@ fn more_than_ten_thousand_vulnerabilities_are_all_reported_from_one_post_scan_ca
     let out = scan(
         "12,000 vulnerabilities from one post-scan call",
         &dir.path().join("target"),
-        &["--db", db.to_str().expect("utf-8")],
+        // The point is the caps, not speed: a loaded machine gets time.
+        &[
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--plugin-timeout",
+            "100",
+        ],
     );
     assert_within(&out, Duration::from_secs(120));
     let result = out.run.json();
